@@ -1,0 +1,130 @@
+// Request pipeline and error mapping.
+#include "dispatch.hpp"
+
+#include <chrono>
+
+#include "accounts.hpp"
+#include "log.hpp"
+#include "ratelimit.hpp"
+#include "timeutil.hpp"
+
+namespace msk {
+
+namespace {
+
+bool is_mutation(const std::string &method) { return method != "GET" && method != "HEAD"; }
+
+bool is_json_type(const std::string &ct) {
+    std::string base = ct.substr(0, ct.find(';'));
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+    for (auto &c : base) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    return base == "application/json";
+}
+
+// Mutations must be JSON (a cross-site form cannot send that without a preflight) and,
+// when the browser says where it came from, come from an allowed origin.
+Status check_csrf(const Config &cfg, const Request &req) {
+    bool needs_type = req.method != "DELETE" || !req.body.empty();
+    if (needs_type && !is_json_type(req.header("content-type")))
+        return Error{415, "UNSUPPORTED_MEDIA_TYPE", "mutations require Content-Type: application/json", {}};
+    std::string origin = req.header("origin");
+    if (!origin.empty()) {
+        for (const auto &o : cfg.allowed_origins)
+            if (o == origin) return ok_status();
+        return forbidden("origin not allowed");
+    }
+    return ok_status();
+}
+
+// Groups that protect credentials fail closed without Redis; the generic per-user limits
+// fail open (the request is served and a warning logged).
+bool fails_closed(const std::string &group) { return group == "login" || group == "register" || group == "lookup"; }
+
+Status check_rate_limit(Ctx &ctx, const std::string &group) {
+    const Config &cfg = ctx.svc.cfg;
+    auto rule = cfg.rate_limits.find(group);
+    if (rule == cfg.rate_limits.end()) return ok_status();
+    std::string subject = ctx.auth ? "u:" + ctx.auth->user_id : "ip:" + keyed_hash(cfg, "ip", ctx.req.remote_addr);
+    RateDecision d = rate_check(ctx.svc.redis, group, subject, rule->second, now_ms());
+    if (d.redis_down) {
+        if (fails_closed(group)) return unavailable("rate limiting is unavailable; try again shortly");
+        log_warn("rate limit " + group + " not enforced: redis down");
+        return ok_status();
+    }
+    if (!d.allowed) return rate_limited_error(d);
+    ctx.extra_headers.push_back({"RateLimit-Limit", std::to_string(d.limit)});
+    ctx.extra_headers.push_back({"RateLimit-Remaining", std::to_string(d.remaining)});
+    ctx.extra_headers.push_back({"RateLimit-Reset", std::to_string(d.reset_s)});
+    return ok_status();
+}
+
+Result<Response> run(Ctx &ctx, bool body_too_large) {
+    Request &req = ctx.req;
+    auto m = match_route(all_routes(), req.method, req.path);
+    if (!m) return m.error();
+    const Route &route = *m->route;
+    bool internal_only = route.access == Access::internal || route.access == Access::internal_session;
+    if (internal_only && !req.internal) return not_found("no such route");
+    req.params = m->params;
+    if (body_too_large) return too_large();
+    if (is_mutation(req.method) && !internal_only) {
+        auto st = check_csrf(ctx.svc.cfg, req);
+        if (!st) return st.error();
+    }
+    if (route.access == Access::session || route.access == Access::internal_session) {
+        std::string token = cookie_value(req.header("cookie"), kSessionCookie);
+        if (token.empty()) return unauthorized();
+        auto a = authenticate(ctx.svc.db, ctx.svc.cfg, token);
+        if (!a) return a.error();
+        ctx.auth = *a;
+    }
+    if (route.limit_group) {
+        auto st = check_rate_limit(ctx, route.limit_group);
+        if (!st) return st.error();
+    }
+    return route.handler(ctx);
+}
+
+}  // namespace
+
+Response error_response(const Error &e) {
+    JsonPtr body = own(json_pack("{s:{s:s%, s:s%}}", "error", "code", e.code.data(), e.code.size(),
+                                 "message", e.message.data(), e.message.size()));
+    Response r;
+    r.status = e.status;
+    r.headers = e.headers;
+    r.body = dump(body.get());
+    return r;
+}
+
+Response dispatch(Services &svc, Request &req, bool body_too_large) {
+    auto started = std::chrono::steady_clock::now();
+    Ctx ctx{svc, req, std::nullopt, {}};
+    Response out;
+    try {
+        auto res = run(ctx, body_too_large);
+        if (res.ok()) {
+            out = std::move(res.value());
+            for (auto &h : ctx.extra_headers) out.headers.push_back(h);
+        } else {
+            out = error_response(res.error());
+        }
+    } catch (const pqxx::broken_connection &e) {
+        svc.db.reset();
+        log_error(std::string("database connection lost: ") + e.what());
+        out = error_response(unavailable("the database is unavailable; try again shortly"));
+    } catch (const pqxx::sql_error &e) {
+        log_error(std::string("sql error: ") + e.what() + " [" + e.sqlstate() + "]");
+        out = error_response(internal());
+    } catch (const std::exception &e) {
+        log_error(std::string("unhandled exception: ") + e.what());
+        out = error_response(internal());
+    }
+    long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    // Path only: query strings may carry tickets.
+    log(out.status >= 500 ? LogLevel::error : LogLevel::info,
+        req.method + " " + req.path + " " + std::to_string(out.status) + " " + std::to_string(ms) + "ms");
+    return out;
+}
+
+}  // namespace msk

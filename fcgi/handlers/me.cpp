@@ -1,0 +1,57 @@
+// /me: the signed-in user, their wrapped keys, and their sessions.
+#include "../routes.hpp"
+#include "accounts.hpp"
+#include "input.hpp"
+
+namespace msk {
+
+namespace {
+
+Result<Response> get_me(Ctx &ctx) {
+    auto d = get_user(ctx.svc.db, ctx.auth->user_id);
+    if (!d) return d.error();
+    const UserKeys &k = d->keys;
+    return json_response(
+        200, json_pack("{s:{s:s, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}, s:s, s:s}, s:s}",
+                       "user", "id", d->user.id.c_str(), "email", d->user.email.c_str(), "createdAt",
+                       d->user.created_at.c_str(), "totpEnabled", d->user.totp_enabled, "keys", "publicKey",
+                       k.public_key.c_str(), "encPrivateKey", k.enc_private_key.c_str(), "encSymmetricKey",
+                       k.enc_symmetric_key.c_str(), "encRecoveryBlob", d->enc_recovery_blob.c_str(), "kdf",
+                       "algorithm", "argon2id", "memoryKiB", k.kdf.memory_kib, "iterations", k.kdf.iterations,
+                       "parallelism", k.kdf.parallelism, "kdfSalt", k.kdf_salt.c_str(), "authSalt",
+                       k.auth_salt.c_str(), "sessionId", ctx.auth->session_id.c_str()));
+}
+
+Result<Response> get_sessions(Ctx &ctx) {
+    auto rows = list_sessions(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id);
+    if (!rows) return rows.error();
+    json_t *list = json_array();
+    for (const auto &s : *rows)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "id", s.id.c_str(), "createdAt",
+                                              s.created_at.c_str(), "lastSeenAt", s.last_seen_at.c_str(),
+                                              "expiresAt", s.expires_at.c_str(), "userAgent",
+                                              jstr_or_null(s.user_agent), "current",
+                                              s.id == ctx.auth->session_id));
+    return json_response(200, json_pack("{s:o}", "sessions", list));
+}
+
+Result<Response> delete_session(Ctx &ctx) {
+    const std::string &id = ctx.req.param("id");
+    auto ok = check_path_id(id);
+    if (!ok) return ok.error();
+    auto st = revoke_session(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, id);
+    if (!st) return st.error();
+    return no_content();
+}
+
+}  // namespace
+
+std::vector<Route> me_routes() {
+    return {
+        {"GET", "/me", get_me, Access::session, "read"},
+        {"GET", "/me/sessions", get_sessions, Access::session, "read"},
+        {"DELETE", "/me/sessions/:id", delete_session, Access::session, "mutation"},
+    };
+}
+
+}  // namespace msk

@@ -1,0 +1,54 @@
+// /auth/2fa: TOTP enrollment, verification (which enables it) and disabling.
+#include "../routes.hpp"
+#include "accounts.hpp"
+#include "input.hpp"
+#include "totp.hpp"
+
+namespace msk {
+
+namespace {
+
+Result<std::string> code_field(const Request &req) {
+    auto body = body_object(req);
+    if (!body) return body.error();
+    auto code = req_string(body->get(), "code", 16);
+    if (!code) return code.error();
+    if (code->size() != kTotpDigits || code->find_first_not_of("0123456789") != std::string::npos)
+        return bad_request("\"code\" must be 6 digits");
+    return code;
+}
+
+Result<Response> post_enroll(Ctx &ctx) {
+    auto e = totp_enroll(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id);
+    if (!e) return e.error();
+    return json_response(200, json_pack("{s:s, s:s}", "secret", e->secret_base32.c_str(), "otpauthUri",
+                                        e->otpauth_uri.c_str()));
+}
+
+Result<Response> post_verify(Ctx &ctx) {
+    auto code = code_field(ctx.req);
+    if (!code) return code.error();
+    auto st = totp_verify(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id, *code);
+    if (!st) return st.error();
+    return json_response(200, json_pack("{s:b}", "totpEnabled", 1));
+}
+
+Result<Response> post_disable(Ctx &ctx) {
+    auto code = code_field(ctx.req);
+    if (!code) return code.error();
+    auto st = totp_disable(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id, *code);
+    if (!st) return st.error();
+    return json_response(200, json_pack("{s:b}", "totpEnabled", 0));
+}
+
+}  // namespace
+
+std::vector<Route> totp_routes() {
+    return {
+        {"POST", "/auth/2fa/enroll", post_enroll, Access::session, "mutation"},
+        {"POST", "/auth/2fa/verify", post_verify, Access::session, "mutation"},
+        {"POST", "/auth/2fa/disable", post_disable, Access::session, "mutation"},
+    };
+}
+
+}  // namespace msk

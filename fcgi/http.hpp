@@ -1,0 +1,40 @@
+// The request and response as the handlers see them, independent of FastCGI.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace msk {
+
+struct Request {
+    std::string method;
+    std::string path;   // below the base path, e.g. "/auth/login"
+    std::string query;  // raw, without '?'
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string remote_addr;
+    std::string body;
+    std::string request_id;
+    bool internal = false;  // came through an nginx internal location
+    std::map<std::string, std::string> params;  // from the route pattern
+
+    std::string header(const std::string &name) const {
+        auto it = headers.find(name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+    std::optional<std::string> query_param(const std::string &name) const;
+    const std::string &param(const std::string &name) const { return params.at(name); }
+};
+
+struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;  // JSON unless a Content-Type header says otherwise
+};
+
+std::string url_decode(const std::string &s);
+const char *status_text(int status);
+
+}  // namespace msk

@@ -1,0 +1,18 @@
+// Gathers every resource's routes into the one table the dispatcher uses.
+#include "routes.hpp"
+
+namespace msk {
+
+const std::vector<Route> &all_routes() {
+    static const std::vector<Route> table = [] {
+        std::vector<Route> all;
+        for (auto part : {health_routes, auth_routes, me_routes, totp_routes, internal_routes}) {
+            auto routes = part();
+            all.insert(all.end(), routes.begin(), routes.end());
+        }
+        return all;
+    }();
+    return table;
+}
+
+}  // namespace msk

@@ -1,0 +1,72 @@
+// The route table. Each fcgi/handlers/<resource>.cpp exports its routes; routes.cpp
+// gathers them. A route declares its method, path pattern (`:name` segments become
+// params), handler, whether it needs a session, and its rate-limit group.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "db.hpp"
+#include "error.hpp"
+#include "http.hpp"
+#include "json.hpp"
+#include "redis.hpp"
+#include "sessions.hpp"
+
+namespace msk {
+
+// What a handler may use: the stores and config, handed in rather than reached for.
+struct Services {
+    const Config &cfg;
+    Db &db;
+    Redis &redis;
+};
+
+struct Ctx {
+    Services &svc;
+    Request &req;
+    std::optional<SessionAuth> auth;  // set for routes with Access::session
+    // Headers the dispatcher adds to a successful response (rate-limit state).
+    std::vector<std::pair<std::string, std::string>> extra_headers;
+};
+
+using Handler = Result<Response> (*)(Ctx &);
+
+enum class Access {
+    anonymous,  // no session needed
+    session,    // a valid session cookie, else 401
+    internal,   // only through an nginx internal location (MSKANBAN_INTERNAL)
+    internal_session,  // internal, and a valid session cookie (forwarded by nginx)
+};
+
+struct Route {
+    const char *method;
+    const char *pattern;
+    Handler handler;
+    Access access;
+    const char *limit_group;  // "read", "mutation", "login", ...; nullptr = none
+};
+
+std::vector<Route> health_routes();
+std::vector<Route> auth_routes();
+std::vector<Route> me_routes();
+std::vector<Route> totp_routes();
+std::vector<Route> internal_routes();
+// Every route, in table order.
+const std::vector<Route> &all_routes();
+
+// Matching: the route for (method, path) and its params; or 404 / 405 with Allow.
+struct Match {
+    const Route *route = nullptr;
+    std::map<std::string, std::string> params;
+};
+Result<Match> match_route(const std::vector<Route> &routes, const std::string &method,
+                          const std::string &path);
+
+// Response helpers for handlers.
+Response json_response(int status, json_t *body);  // takes the reference
+Response no_content();
+
+}  // namespace msk

@@ -1,0 +1,109 @@
+// Turns FastCGI requests into Requests, dispatches them and writes the responses.
+#include "worker.hpp"
+
+#include <fcgiapp.h>
+
+#include <cstring>
+
+#include "base64url.hpp"
+#include "crypto.hpp"
+#include "dispatch.hpp"
+#include "log.hpp"
+
+namespace msk {
+
+namespace {
+
+std::string param(FCGX_Request &r, const char *name) {
+    const char *v = FCGX_GetParam(name, r.envp);
+    return v ? v : "";
+}
+
+// A request id from nginx ($request_id) when it looks like one, else a fresh one.
+std::string request_id(FCGX_Request &r) {
+    std::string id = param(r, "REQUEST_ID");
+    bool ok = !id.empty() && id.size() <= 64;
+    for (char c : id) ok = ok && (isalnum(static_cast<unsigned char>(c)) || c == '-');
+    return ok ? id : hex_encode(random_bytes(16));
+}
+
+// Reads the body unless it is larger than the limit; returns false when too large.
+bool read_body(FCGX_Request &r, size_t max, std::string &body) {
+    std::string len_s = param(r, "CONTENT_LENGTH");
+    size_t len = len_s.empty() ? 0 : std::strtoull(len_s.c_str(), nullptr, 10);
+    if (len > max) return false;
+    body.resize(len);
+    size_t got = 0;
+    while (got < len) {
+        int n = FCGX_GetStr(&body[got], static_cast<int>(len - got), r.in);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    body.resize(got);
+    return true;
+}
+
+Request build_request(FCGX_Request &r, const Config &cfg, bool &ok_path) {
+    Request req;
+    req.method = param(r, "REQUEST_METHOD");
+    std::string uri = param(r, "REQUEST_URI");
+    std::string path = uri.substr(0, uri.find('?'));
+    ok_path = path == cfg.base_path || path.compare(0, cfg.base_path.size() + 1, cfg.base_path + "/") == 0;
+    req.path = ok_path ? path.substr(cfg.base_path.size()) : path;
+    req.query = param(r, "QUERY_STRING");
+    req.remote_addr = param(r, "REMOTE_ADDR");
+    req.internal = param(r, "MSKANBAN_INTERNAL") == "1";
+    req.request_id = request_id(r);
+    for (char **e = r.envp; e && *e; e++) {
+        if (strncmp(*e, "HTTP_", 5) != 0) continue;
+        const char *eq = strchr(*e, '=');
+        if (!eq) continue;
+        std::string name(*e + 5, static_cast<size_t>(eq - (*e + 5)));
+        for (auto &c : name) c = c == '_' ? '-' : static_cast<char>(tolower(static_cast<unsigned char>(c)));
+        req.headers[name] = eq + 1;
+    }
+    std::string ct = param(r, "CONTENT_TYPE");
+    if (!ct.empty()) req.headers["content-type"] = ct;
+    return req;
+}
+
+void write_response(FCGX_Request &r, const Request &req, const Response &res) {
+    std::string head = "Status: " + std::to_string(res.status) + " " + status_text(res.status) + "\r\n";
+    bool has_type = false;
+    for (const auto &h : res.headers) {
+        head += h.first + ": " + h.second + "\r\n";
+        if (strcasecmp(h.first.c_str(), "Content-Type") == 0) has_type = true;
+    }
+    if (!has_type && !res.body.empty()) head += "Content-Type: application/json\r\n";
+    head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nX-Request-Id: " +
+            req.request_id + "\r\n\r\n";
+    FCGX_PutStr(head.data(), static_cast<int>(head.size()), r.out);
+    if (req.method != "HEAD" && !res.body.empty())
+        FCGX_PutStr(res.body.data(), static_cast<int>(res.body.size()), r.out);
+}
+
+}  // namespace
+
+void worker_loop(const Config &cfg, int listen_fd, const std::atomic<bool> &stopping) {
+    Db db(cfg.database_url);
+    Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms);
+    Services svc{cfg, db, redis};
+    FCGX_Request r;
+    FCGX_InitRequest(&r, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    while (!stopping) {
+        if (FCGX_Accept_r(&r) < 0) break;
+        bool ok_path = false;
+        Request req = build_request(r, cfg, ok_path);
+        set_log_request_id(req.request_id);
+        Response res;
+        bool too_large = !read_body(r, cfg.max_body_bytes, req.body);
+        if (!ok_path) res = error_response(not_found("no such route"));
+        else res = dispatch(svc, req, too_large);
+        write_response(r, req, res);
+        FCGX_Finish_r(&r);
+        set_log_request_id("");
+    }
+    FCGX_Free(&r, 0);
+}
+
+}  // namespace msk

@@ -1,0 +1,89 @@
+// Accounts: registration, the login handshake (login-init, login) and TOTP. The server
+// never sees a password or the Master Key: it stores Argon2id(authHash) under its own
+// salt, the client's KDF salts and parameters, and the client's wrapped keys.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "config.hpp"
+#include "db.hpp"
+#include "error.hpp"
+
+namespace msk {
+
+class Redis;
+
+struct KdfParams {
+    int memory_kib = 65536;
+    int iterations = 3;
+    int parallelism = 4;
+};
+
+struct LoginInit {
+    KdfParams kdf;
+    std::string kdf_salt;   // base64url
+    std::string auth_salt;  // base64url
+};
+
+struct RegisterInput {
+    std::string email;
+    std::string auth_hash;  // decoded, 32 bytes
+    KdfParams kdf;
+    std::string kdf_salt, auth_salt, public_key;
+    std::string enc_private_key, enc_symmetric_key, enc_recovery_blob;
+};
+
+struct UserView {
+    std::string id, email;
+    std::string created_at;  // ISO 8601
+    bool totp_enabled = false;
+};
+
+struct UserKeys {
+    KdfParams kdf;
+    std::string kdf_salt, auth_salt, public_key, enc_private_key, enc_symmetric_key;
+};
+
+struct LoginInput {
+    std::string email;
+    std::string auth_hash;  // decoded
+    std::optional<std::string> totp;
+    std::string ip;
+    std::string user_agent;
+};
+
+struct LoginResult {
+    UserView user;
+    UserKeys keys;
+    std::string session_id;
+    std::string session_token;  // the cookie value; shown once, stored hashed
+    std::string session_expires_at;
+};
+
+// Lower-cases and checks an email address (a practical subset of RFC 5321); "" when bad.
+std::string normalize_email(const std::string &email);
+// Keyed hash used for subjects in Redis (emails, IPs), hex.
+std::string keyed_hash(const Config &cfg, const std::string &label, const std::string &value);
+
+Result<LoginInit> login_init(Db &db, const Config &cfg, const std::string &email);
+Result<UserView> register_user(Db &db, const Config &cfg, const RegisterInput &in);
+Result<LoginResult> login(Db &db, Redis &redis, const Config &cfg, const LoginInput &in);
+
+struct UserDetail {
+    UserView user;
+    UserKeys keys;
+    std::string enc_recovery_blob;
+};
+Result<UserDetail> get_user(Db &db, const std::string &user_id);
+
+struct TotpEnrollment {
+    std::string secret_base32;
+    std::string otpauth_uri;
+};
+Result<TotpEnrollment> totp_enroll(Db &db, const Config &cfg, const std::string &user_id);
+Status totp_verify(Db &db, const Config &cfg, const std::string &user_id, const std::string &code);
+Status totp_disable(Db &db, const Config &cfg, const std::string &user_id, const std::string &code);
+
+}  // namespace msk

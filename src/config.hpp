@@ -1,0 +1,71 @@
+// Server configuration: one `key = value` file (mskanban.conf) plus environment
+// overrides (MSKANBAN_<KEY>, dots as underscores), validated as a whole at start so that a
+// bad value is reported with the key that holds it. conf/mskanban.conf.example documents
+// every key.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+
+namespace msk {
+
+struct RateLimitRule {
+    long limit = 0;
+    long window_s = 60;
+};
+
+struct Argon2Params {
+    unsigned memory_kib = 19456;
+    unsigned iterations = 2;
+    unsigned parallelism = 1;
+};
+
+struct Config {
+    // FastCGI worker
+    std::string listen;  // unix socket path or host:port; empty = socket inherited on fd 0
+    int threads = 4;
+    std::string base_path = "/api";
+    size_t max_body_bytes = 1 << 20;
+    std::string log_level = "info";
+    // Stores
+    std::string database_url = "dbname=mskanban";
+    std::string redis_host = "127.0.0.1";
+    int redis_port = 6379;
+    int redis_timeout_ms = 500;
+    // Server secrets (raw 32-byte keys, decoded from hex)
+    std::string secrets_file;
+    std::string at_rest_key;
+    std::string hash_key;
+    // Browser-facing rules
+    std::vector<std::string> allowed_origins;
+    bool insecure_cookie_on_loopback = false;
+    // Accounts and sessions
+    Argon2Params argon2;
+    long session_idle_s = 1800;
+    long session_absolute_s = 43200;
+    long login_backoff_after = 3;
+    long login_lock_failures = 10;
+    long login_lock_window_s = 900;
+    // Rate limits by group: login, register, mutation, read, lookup
+    std::map<std::string, RateLimitRule> rate_limits = {
+        {"login", {10, 60}}, {"register", {5, 3600}}, {"mutation", {60, 60}},
+        {"read", {600, 60}}, {"lookup", {30, 60}}};
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;
+
+// Parses config text and applies environment overrides. Does not read the secrets file.
+Result<Config> parse_config(const std::string &text, const EnvLookup &env);
+// Reads the file (empty path: defaults only), then the secrets file, then validates.
+Result<Config> load_config(const std::string &path);
+// The environment as an EnvLookup.
+EnvLookup process_env();
+// Parses "10/60s", "5/1h", "600/1m" into a rule; nullopt on error.
+std::optional<RateLimitRule> parse_rate_limit(const std::string &text);
+
+}  // namespace msk

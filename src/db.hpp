@@ -1,0 +1,60 @@
+// PostgreSQL access: one connection per worker thread, reconnected on demand, with every
+// named query from src/queries/*.sql prepared on it. A broken connection surfaces as
+// pqxx::broken_connection; the dispatcher answers 503 and calls reset().
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace pqxx {
+// Lets std::optional<T> be passed as a query parameter (nullopt -> NULL) and read back.
+template <typename T>
+struct string_traits<std::optional<T>> {
+    static constexpr const char *name() noexcept { return "optional"; }
+    static constexpr bool has_null() noexcept { return true; }
+    static bool is_null(const std::optional<T> &v) { return !v.has_value(); }
+    static std::optional<T> null() { return std::nullopt; }
+    static void from_string(const char str[], std::optional<T> &obj) {
+        T v;
+        string_traits<T>::from_string(str, v);
+        obj = std::move(v);
+    }
+    static std::string to_string(const std::optional<T> &obj) { return string_traits<T>::to_string(*obj); }
+};
+}  // namespace pqxx
+
+namespace msk {
+
+// The named queries compiled in from src/queries/*.sql (generated file).
+struct QueryDef {
+    const char *name;
+    const char *sql;
+};
+extern const QueryDef kQueries[];
+extern const size_t kQueryCount;
+
+class Db {
+public:
+    explicit Db(std::string url) : url_(std::move(url)) {}
+    // A live connection with all queries prepared; throws pqxx::broken_connection when the
+    // server cannot be reached.
+    pqxx::connection &conn();
+    // Forget the connection after a failure; the next conn() reconnects.
+    void reset() { c_.reset(); }
+    const std::string &url() const { return url_; }
+
+private:
+    std::string url_;
+    std::unique_ptr<pqxx::connection> c_;
+};
+
+// Reads column `col` of a row as an optional string (NULL -> nullopt).
+inline std::optional<std::string> opt_str(const pqxx::row &r, const char *col) {
+    if (r[col].is_null()) return std::nullopt;
+    return r[col].as<std::string>();
+}
+
+}  // namespace msk

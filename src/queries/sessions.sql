@@ -1,0 +1,29 @@
+-- Sessions: hashed tokens with idle and absolute expiry.
+
+-- name: session_insert
+INSERT INTO sessions (id, user_id, token_hash, expires_at, ip_hash, user_agent)
+VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
+RETURNING id, msk_iso(created_at) AS created_at, msk_iso(expires_at) AS expires_at
+
+-- name: session_by_token
+SELECT s.id, s.user_id, u.email,
+       extract(epoch FROM now() - s.last_seen_at)::bigint AS idle_s
+FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+  AND s.last_seen_at > now() - make_interval(secs => $2)
+
+-- name: session_touch
+UPDATE sessions SET last_seen_at = now() WHERE id = $1
+
+-- name: sessions_of_user
+SELECT id, msk_iso(created_at) AS created_at, msk_iso(last_seen_at) AS last_seen_at,
+       msk_iso(expires_at) AS expires_at, user_agent
+FROM sessions
+WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+  AND last_seen_at > now() - make_interval(secs => $2)
+ORDER BY created_at DESC
+
+-- name: session_revoke
+UPDATE sessions SET revoked_at = now()
+WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+RETURNING id

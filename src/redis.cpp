@@ -1,0 +1,56 @@
+// Synchronous hiredis with reconnect and a one-second retry gate.
+#include "redis.hpp"
+
+#include "log.hpp"
+#include "timeutil.hpp"
+
+namespace msk {
+
+Redis::~Redis() {
+    if (ctx_) redisFree(ctx_);
+}
+
+bool Redis::connect() {
+    int64_t now = now_ms();
+    if (now < next_attempt_ms_) return false;
+    struct timeval tv = {timeout_ms_ / 1000, (timeout_ms_ % 1000) * 1000};
+    redisContext *c = redisConnectWithTimeout(host_.c_str(), port_, tv);
+    if (!c || c->err) {
+        if (c) {
+            log_warn(std::string("redis: cannot connect: ") + c->errstr);
+            redisFree(c);
+        }
+        next_attempt_ms_ = now + 1000;
+        return false;
+    }
+    redisSetTimeout(c, tv);
+    ctx_ = c;
+    return true;
+}
+
+RedisReply Redis::command(const std::vector<std::string> &argv) {
+    if (!ctx_ && !connect()) return nullptr;
+    std::vector<const char *> args;
+    std::vector<size_t> lens;
+    for (const auto &a : argv) {
+        args.push_back(a.data());
+        lens.push_back(a.size());
+    }
+    auto *raw = static_cast<redisReply *>(
+        redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+    if (!raw) {
+        log_warn(std::string("redis: connection lost: ") + ctx_->errstr);
+        redisFree(ctx_);
+        ctx_ = nullptr;
+        next_attempt_ms_ = 0;  // one immediate retry on the next command
+        return nullptr;
+    }
+    RedisReply reply(raw);
+    if (reply->type == REDIS_REPLY_ERROR) {
+        log_warn(std::string("redis: error reply: ") + std::string(reply->str, reply->len));
+        return nullptr;
+    }
+    return reply;
+}
+
+}  // namespace msk

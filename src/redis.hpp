@@ -1,0 +1,44 @@
+// Redis access for the FastCGI workers: one synchronous hiredis connection per thread with
+// connect and command timeouts. Redis holds only what may be lost (rate-limit windows,
+// tickets, pub/sub, replay streams), so callers treat a null reply as "Redis is down"
+// and decide per use whether to fail open or closed. After a failure the next command
+// reconnects, at most once a second, so a dead Redis costs each request little.
+#pragma once
+
+#include <hiredis.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace msk {
+
+struct ReplyDeleter {
+    void operator()(redisReply *r) const { freeReplyObject(r); }
+};
+using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
+
+class Redis {
+public:
+    Redis(std::string host, int port, int timeout_ms)
+        : host_(std::move(host)), port_(port), timeout_ms_(timeout_ms) {}
+    ~Redis();
+    Redis(const Redis &) = delete;
+    Redis &operator=(const Redis &) = delete;
+
+    // Binary-safe command; nullptr when Redis is unreachable or the reply is an error.
+    RedisReply command(const std::vector<std::string> &argv);
+    // True when the last attempt to talk to Redis worked.
+    bool up() const { return ctx_ != nullptr; }
+
+private:
+    bool connect();
+    std::string host_;
+    int port_;
+    int timeout_ms_;
+    redisContext *ctx_ = nullptr;
+    int64_t next_attempt_ms_ = 0;
+};
+
+}  // namespace msk

@@ -1,0 +1,82 @@
+// Session tokens, lookup with sliding idle expiry, listing and revocation.
+#include "sessions.hpp"
+
+#include "base64url.hpp"
+#include "crypto.hpp"
+#include "ids.hpp"
+#include "json.hpp"
+#include "log.hpp"
+#include "redis.hpp"
+
+namespace msk {
+
+static std::string token_hash(const std::string &token) { return hex_encode(sha256(token)); }
+
+NewSession create_session(pqxx::work &tx, const Config &cfg, const std::string &user_id,
+                          const std::string &ip_hash, const std::string &user_agent) {
+    NewSession s;
+    s.token = b64url_encode(random_bytes(32));
+    std::string id = new_id();
+    auto r = tx.exec_prepared("session_insert", id, user_id, token_hash(s.token),
+                              cfg.session_absolute_s, ip_hash, user_agent.substr(0, 256));
+    s.id = r[0]["id"].as<std::string>();
+    s.expires_at = r[0]["expires_at"].as<std::string>();
+    return s;
+}
+
+Result<SessionAuth> authenticate(Db &db, const Config &cfg, const std::string &token) {
+    // A well-formed token is 43 base64url characters; anything else cannot match.
+    if (token.size() != 43 || !b64url_decode(token)) return unauthorized();
+    pqxx::work tx(db.conn());
+    auto r = tx.exec_prepared("session_by_token", token_hash(token), cfg.session_idle_s);
+    if (r.empty()) return unauthorized("session expired or invalid");
+    SessionAuth a{r[0]["id"].as<std::string>(), r[0]["user_id"].as<std::string>(),
+                  r[0]["email"].as<std::string>()};
+    if (r[0]["idle_s"].as<long>() >= 30) tx.exec_prepared("session_touch", a.session_id);
+    tx.commit();
+    return a;
+}
+
+Result<std::vector<SessionRow>> list_sessions(Db &db, const Config &cfg, const std::string &user_id) {
+    pqxx::read_transaction tx(db.conn());
+    std::vector<SessionRow> out;
+    for (const auto &row : tx.exec_prepared("sessions_of_user", user_id, cfg.session_idle_s))
+        out.push_back({row["id"].as<std::string>(), row["created_at"].as<std::string>(),
+                       row["last_seen_at"].as<std::string>(), row["expires_at"].as<std::string>(),
+                       opt_str(row, "user_agent")});
+    return out;
+}
+
+Status revoke_session(Db &db, Redis &redis, const std::string &user_id, const std::string &session_id) {
+    pqxx::work tx(db.conn());
+    auto r = tx.exec_prepared("session_revoke", session_id, user_id);
+    if (r.empty()) return not_found("no such session");
+    tx.commit();
+    JsonPtr j = own(json_pack("{s:s, s:s, s:s}", "type", "session", "sessionId", session_id.c_str(),
+                              "userId", user_id.c_str()));
+    publish_revocation(redis, dump(j.get()));
+    return ok_status();
+}
+
+std::string cookie_value(const std::string &header, const std::string &name) {
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find(';', pos);
+        if (end == std::string::npos) end = header.size();
+        size_t b = header.find_first_not_of(' ', pos);
+        if (b < end) {
+            size_t eq = header.find('=', b);
+            if (eq < end && header.compare(b, eq - b, name) == 0 && eq - b == name.size())
+                return header.substr(eq + 1, end - eq - 1);
+        }
+        pos = end + 1;
+    }
+    return {};
+}
+
+void publish_revocation(Redis &redis, const std::string &json) {
+    if (!redis.command({"PUBLISH", "mskanban:revoke", json}))
+        log_warn("revocation not published (redis down); live connections close on their next check");
+}
+
+}  // namespace msk
