@@ -1,0 +1,34 @@
+// Associated-data labels: what each envelope is bound to.
+//
+// The AAD of an envelope names the object (and for key wraps, the role) the
+// value belongs to. A reader rebuilds it from the id it requested, so the
+// server cannot move a ciphertext to another object or role unnoticed. These
+// strings are part of the wire contract: browser clients must use the same
+// bytes (ASCII, no trailing NUL). See docs/client.md.
+#pragma once
+
+#include <string>
+
+namespace mskanban::crypto::aad {
+
+// Account keys, wrapped at registration before the user id exists, so they
+// are bound to their role only (each user's Master Key is different anyway).
+inline std::string user_symmetric_key() { return "user:usk"; }          // USK under Master Key
+inline std::string user_private_key() { return "user:x25519-secret"; }  // X25519 sk under Master Key
+inline std::string recovery_blob() { return "recovery:usk"; }           // USK under recovery key
+
+// Key wraps lower in the hierarchy are bound to the object's id.
+inline std::string workspace_key(const std::string &ws_id) { return "workspace-key:" + ws_id; }  // WK under USK
+inline std::string board_key(const std::string &board_id) { return "board-key:" + board_id; }  // BK under WK
+
+// Content. Workspace names are under the Workspace Key; everything on a board
+// (board, column, card fields) under the Board Key. All fields of one object
+// share its label.
+inline std::string workspace(const std::string &id) { return "workspace:" + id; }
+inline std::string board(const std::string &id) { return "board:" + id; }
+inline std::string column(const std::string &id) { return "column:" + id; }
+inline std::string card(const std::string &id) { return "card:" + id; }
+inline std::string label(const std::string &id) { return "label:" + id; }
+inline std::string comment(const std::string &id) { return "comment:" + id; }
+
+}  // namespace mskanban::crypto::aad

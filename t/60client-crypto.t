@@ -1,0 +1,65 @@
+#!/usr/bin/perl
+# Client crypto interop: the C++ library (client/crypto/) against an independent
+# JavaScript implementation (t/js/client-crypto.mjs: libsodium-wrappers-sumo and
+# hash-wasm). Both check the frozen vectors in t/vectors/client-crypto.json, then
+# each side checks fresh random cases made by the other (JS encrypts and C++
+# decrypts, and the reverse; same password and salts give the same authHash).
+#
+# Needs: node, t/js/node_modules (npm ci), and the build's
+# t/unit/client_crypto_interop (make check). MSKANBAN_BUILDDIR names the build
+# directory (default: build/, else the source tree).
+use strict;
+use warnings;
+use Test::More;
+use File::Basename qw(dirname);
+use File::Spec;
+use File::Temp qw(tempdir);
+use Cwd qw(abs_path);
+
+my $top = abs_path(File::Spec->catdir(dirname(__FILE__), '..'));
+my $vectors = "$top/t/vectors/client-crypto.json";
+my $js = "$top/t/js/client-crypto.mjs";
+
+my @builds = grep { defined && length } ($ENV{MSKANBAN_BUILDDIR}, "$top/build", $top);
+my ($interop) = grep { -x } map { "$_/t/unit/client_crypto_interop" } @builds;
+
+plan skip_all => 'node not installed' unless system('node --version >/dev/null 2>&1') == 0;
+unless (-d "$top/t/js/node_modules/libsodium-wrappers-sumo" && -d "$top/t/js/node_modules/hash-wasm") {
+    system("cd '$top/t/js' && npm ci --no-audit --no-fund >/dev/null 2>&1");
+    plan skip_all => 'npm ci in t/js failed (registry unreachable?)'
+        unless -d "$top/t/js/node_modules/hash-wasm";
+}
+plan skip_all => 'client_crypto_interop not built (run make check; set MSKANBAN_BUILDDIR)'
+    unless $interop;
+
+my $dir = tempdir(CLEANUP => 1);
+
+# Run a command; returns (exit status, output). TAP-like lines are passed
+# through as notes so a failure names its case.
+sub run {
+    my ($cmd) = @_;
+    my $out = `$cmd 2>&1`;
+    return ($? >> 8, $out);
+}
+
+sub check_side {
+    my ($name, $cmd) = @_;
+    my ($rc, $out) = run($cmd);
+    my @bad = grep { /^not ok/ } split /\n/, $out;
+    my ($count) = $out =~ /^1\.\.(\d+)$/m;
+    ok($rc == 0 && !@bad && $count, "$name (" . ($count // 0) . ' cases)')
+        or diag($out);
+}
+
+check_side('JS reproduces the frozen vectors', "node '$js' check '$vectors'");
+check_side('C++ reproduces the frozen vectors', "'$interop' check '$vectors'");
+
+my ($rc, $out) = run("node '$js' fresh > '$dir/js.json'");
+is($rc, 0, 'JS made fresh cases') or diag($out);
+check_side('C++ decrypts what JS encrypted', "'$interop' check '$dir/js.json'");
+
+($rc, $out) = run("'$interop' fresh > '$dir/cpp.json'");
+is($rc, 0, 'C++ made fresh cases') or diag($out);
+check_side('JS decrypts what C++ encrypted', "node '$js' check '$dir/cpp.json'");
+
+done_testing();
