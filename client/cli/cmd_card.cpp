@@ -1,0 +1,155 @@
+// Card commands: add, show, edit, move, archive, rm. Title and description
+// are encrypted under the Board Key bound to card:<id>; due dates, position
+// and the archived flag are plaintext metadata (DESIGN.md).
+#include <iostream>
+
+#include "board_data.hpp"
+#include "commands.hpp"
+#include "created.hpp"
+#include "crypto/aad.hpp"
+#include "resolve.hpp"
+
+namespace mskanban::cli {
+
+namespace c = mskanban::crypto;
+
+namespace {
+
+void print_card(const CardView &v, const std::string &column_name) {
+    std::cout << v.title << "\n"
+              << "  id:      " << v.id << "\n"
+              << "  column:  " << column_name << " (" << v.column_id << ")\n";
+    if (!v.due_at.empty()) std::cout << "  due:     " << v.due_at << "\n";
+    if (v.archived) std::cout << "  archived\n";
+    if (!v.labels.empty()) {
+        std::cout << "  labels: ";
+        for (const auto &l : v.labels) std::cout << " [" << l << "]";
+        std::cout << "\n";
+    }
+    if (!v.description.empty()) std::cout << "\n" << v.description << "\n";
+}
+
+Status done(const Ctx &ctx, const std::string &card_id, const std::string &what) {
+    if (ctx.json) std::cout << "{\"id\": \"" << card_id << "\"}\n";
+    else std::cout << what << "\n";
+    return ok_status();
+}
+
+}  // namespace
+
+Status cmd_card_add(Ctx &ctx) {
+    if (ctx.args.pos.size() != 3) return fail(kUsage, "usage: mskanban card add BOARD_ID COLUMN TITLE [--description TEXT] [--due DATE]");
+    const std::string &board_id = ctx.args.pos[0], &title = ctx.args.pos[2];
+    Keyring keys(ctx);
+    auto b = load_board(ctx, keys, board_id, false);
+    if (!b) return b.failure();
+    auto idx = find_column(b.value(), ctx.args.pos[1]);
+    if (!idx) return idx.failure();
+    const ColumnView &col = b.value().columns[idx.value()];
+    const c::SecretBytes &bk = *keys.board_key(board_id).value();
+
+    std::string id = new_id();
+    Json body = object();
+    body.set("id", id);
+    body.set("encTitle", encrypt(bk, c::aad::card(id), title));
+    if (ctx.args.has("description")) body.set("encDescription", encrypt(bk, c::aad::card(id), ctx.args.get("description")));
+    if (ctx.args.has("due")) {
+        auto due = due_date(ctx.args.get("due"));
+        if (!due) return due.failure();
+        body.set("dueAt", due.value());
+    }
+    auto r = ctx.api->post("/columns/" + url_escape(col.id) + "/cards", body);
+    if (!r) return r.failure();
+    auto card = created_object(r.value(), "card", id);
+    if (!card) return card.failure();
+    return done(ctx, id, "Added card " + id + " to \"" + col.name + "\".");
+}
+
+Status cmd_card_show(Ctx &ctx) {
+    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban card show CARD_ID");
+    auto ref = fetch_card(ctx, ctx.args.pos[0]);
+    if (!ref) return ref.failure();
+    Keyring keys(ctx);
+    auto bk = keys.board_key(ref.value().board_id);
+    if (!bk) return bk.failure();
+    std::vector<std::string> errors;
+    CardView v = card_view(*bk.value(), ref.value().card, errors);
+    if (ctx.json) {
+        Json o = card_json(v);
+        o.set("boardId", ref.value().board_id);
+        std::cout << o.dump(true) << "\n";
+    } else {
+        std::string column_name = v.column_id;
+        auto b = load_board(ctx, keys, ref.value().board_id, true);
+        if (b)
+            for (const auto &col : b.value().columns)
+                if (col.id == v.column_id) column_name = col.name;
+        print_card(v, column_name);
+    }
+    return report_decrypt_errors(errors);
+}
+
+Status cmd_card_edit(Ctx &ctx) {
+    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban card edit CARD_ID [--title T] [--description D] [--due DATE | --no-due]");
+    const std::string &id = ctx.args.pos[0];
+    auto ref = fetch_card(ctx, id);
+    if (!ref) return ref.failure();
+    Keyring keys(ctx);
+    auto bk = keys.board_key(ref.value().board_id);
+    if (!bk) return bk.failure();
+    Json body = object();
+    if (ctx.args.has("title")) body.set("encTitle", encrypt(*bk.value(), c::aad::card(id), ctx.args.get("title")));
+    if (ctx.args.has("description"))
+        body.set("encDescription", encrypt(*bk.value(), c::aad::card(id), ctx.args.get("description")));
+    if (ctx.args.has("due")) {
+        auto due = due_date(ctx.args.get("due"));
+        if (!due) return due.failure();
+        body.set("dueAt", due.value());
+    }
+    if (ctx.args.has("no-due")) body.set("dueAt", Json::own(json_null()));
+    if (json_object_size(body.get()) == 0) return fail(kUsage, "nothing to change: give --title, --description, --due or --no-due");
+    auto r = ctx.api->patch("/cards/" + url_escape(id), body);
+    if (!r) return r.failure();
+    return done(ctx, id, "Updated card " + id + ".");
+}
+
+Status cmd_card_move(Ctx &ctx) {
+    if (ctx.args.pos.size() != 2) return fail(kUsage, "usage: mskanban card move CARD_ID COLUMN [--before CARD_ID | --after CARD_ID]");
+    const std::string &id = ctx.args.pos[0];
+    auto ref = fetch_card(ctx, id);
+    if (!ref) return ref.failure();
+    Keyring keys(ctx);
+    auto b = load_board(ctx, keys, ref.value().board_id, false);
+    if (!b) return b.failure();
+    auto idx = find_column(b.value(), ctx.args.pos[1]);
+    if (!idx) return idx.failure();
+    const ColumnView &col = b.value().columns[idx.value()];
+    Json body = object();
+    body.set("toColumnId", col.id);
+    if (ctx.args.has("before")) body.set("beforeCardId", ctx.args.get("before"));
+    else if (ctx.args.has("after")) body.set("afterCardId", ctx.args.get("after"));
+    else
+        for (auto it = col.cards.rbegin(); it != col.cards.rend(); ++it)
+            if (it->id != id) { body.set("afterCardId", it->id); break; }
+    auto r = ctx.api->patch("/cards/" + url_escape(id) + "/move", body);
+    if (!r) return r.failure();
+    return done(ctx, id, "Moved card " + id + " to \"" + col.name + "\".");
+}
+
+Status cmd_card_archive(Ctx &ctx) {
+    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban card archive CARD_ID [--undo]");
+    Json body = object();
+    body.set("archived", Json::own(json_boolean(!ctx.args.has("undo"))));
+    auto r = ctx.api->patch("/cards/" + url_escape(ctx.args.pos[0]), body);
+    if (!r) return r.failure();
+    return done(ctx, ctx.args.pos[0], (ctx.args.has("undo") ? "Restored card " : "Archived card ") + ctx.args.pos[0] + ".");
+}
+
+Status cmd_card_rm(Ctx &ctx) {
+    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban card rm CARD_ID");
+    auto r = ctx.api->del("/cards/" + url_escape(ctx.args.pos[0]));
+    if (!r) return r.failure();
+    return done(ctx, ctx.args.pos[0], "Deleted card " + ctx.args.pos[0] + ".");
+}
+
+}  // namespace mskanban::cli

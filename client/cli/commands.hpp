@@ -1,0 +1,51 @@
+// The command table: every `mskanban <group> [<verb>]` names its handler,
+// its usage line and a one-line summary, in one list (commands.cpp) that
+// dispatch and `mskanban help` both read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+
+namespace mskanban::cli {
+
+using Handler = Status (*)(Ctx &ctx);
+
+struct Command {
+    const char *group;  // "card"
+    const char *verb;   // "add", or "" for single-word commands
+    const char *usage;  // arguments after the command words
+    const char *summary;
+    Handler run;
+    bool needs_login;
+};
+
+const std::vector<Command> &command_table();
+
+// Handlers, one file per resource.
+Status cmd_register(Ctx &);
+Status cmd_login(Ctx &);
+Status cmd_logout(Ctx &);
+Status cmd_whoami(Ctx &);
+Status cmd_2fa_enroll(Ctx &);
+Status cmd_2fa_disable(Ctx &);
+Status cmd_workspace_create(Ctx &);
+Status cmd_workspace_list(Ctx &);
+Status cmd_workspace_invite(Ctx &);
+Status cmd_board_create(Ctx &);
+Status cmd_board_list(Ctx &);
+Status cmd_board_show(Ctx &);
+Status cmd_column_add(Ctx &);
+Status cmd_column_rename(Ctx &);
+Status cmd_column_rm(Ctx &);
+Status cmd_card_add(Ctx &);
+Status cmd_card_show(Ctx &);
+Status cmd_card_edit(Ctx &);
+Status cmd_card_move(Ctx &);
+Status cmd_card_archive(Ctx &);
+Status cmd_card_rm(Ctx &);
+Status cmd_activity(Ctx &);
+Status cmd_export(Ctx &);
+
+}  // namespace mskanban::cli

@@ -1,0 +1,169 @@
+// Board drawing (see render.hpp).
+#include "render.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cwchar>
+
+namespace mskanban::cli {
+
+namespace {
+
+// Decode one UTF-8 code point at s[i]; advances i. Invalid bytes count as one cell.
+char32_t next_cp(const std::string &s, size_t &i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+    if (i + n > s.size()) n = 1;
+    for (int k = 1; k < n; k++) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    i += static_cast<size_t>(n);
+    return cp;
+}
+
+int cp_width(char32_t cp) {
+    if (cp < 0x20 || cp == 0x7f) return 0;
+    int w = wcwidth(static_cast<wchar_t>(cp));
+    return w < 0 ? 1 : w;
+}
+
+std::string pad(const std::string &s, int width) {
+    int w = display_width(s);
+    return w >= width ? s : s + std::string(static_cast<size_t>(width - w), ' ');
+}
+
+// Cut to at most `width` cells, marking the cut with an ellipsis.
+std::string clip(const std::string &s, int width) {
+    if (display_width(s) <= width) return s;
+    std::string out;
+    int w = 0;
+    for (size_t i = 0; i < s.size();) {
+        size_t start = i;
+        int cw = cp_width(next_cp(s, i));
+        if (w + cw > width - 1) break;
+        out.append(s, start, i - start);
+        w += cw;
+    }
+    return out + "\u2026";
+}
+
+std::string repeat(const std::string &unit, int n) {
+    std::string out;
+    for (int i = 0; i < n; i++) out += unit;
+    return out;
+}
+
+std::vector<std::string> column_lines(const ColumnView &c, int width) {
+    std::vector<std::string> lines;
+    std::string count = std::to_string(c.cards.size()) + (c.wip_limit ? "/" + std::to_string(c.wip_limit) : "");
+    std::string head = c.name + " (" + count + ")" + (c.is_done ? " \u2713" : "");
+    if (c.wip_limit && static_cast<long long>(c.cards.size()) > c.wip_limit) head += " !";
+    lines.push_back(clip(head, width));
+    lines.push_back(repeat("\u2500", width));
+    for (const auto &card : c.cards) {
+        auto title = wrap_text(card.title, width - 2);
+        for (size_t i = 0; i < title.size(); i++) lines.push_back((i == 0 ? "\u2022 " : "  ") + title[i]);
+        std::string meta;
+        if (!card.due_at.empty()) meta += "due " + card.due_at.substr(0, 10);
+        for (const auto &l : card.labels) meta += (meta.empty() ? "" : " ") + ("[" + l + "]");
+        if (!meta.empty()) lines.push_back("  " + clip(meta, width - 2));
+        lines.push_back("  " + clip(card.id, width - 2));
+    }
+    return lines;
+}
+
+}  // namespace
+
+int display_width(const std::string &s) {
+    int w = 0;
+    for (size_t i = 0; i < s.size();) w += cp_width(next_cp(s, i));
+    return w;
+}
+
+std::vector<std::string> wrap_text(const std::string &s, int width) {
+    std::vector<std::string> lines;
+    if (width < 1) width = 1;
+    std::string line, word;
+    int lw = 0;
+    auto flush_word = [&]() {
+        if (word.empty()) return;
+        int ww = display_width(word);
+        if (lw > 0 && lw + 1 + ww > width) { lines.push_back(line); line.clear(); lw = 0; }
+        while (ww > width) {  // a word longer than the line: hard-break it
+            std::string head;
+            int hw = 0;
+            size_t i = 0;
+            while (i < word.size()) {
+                size_t start = i;
+                int cw = cp_width(next_cp(word, i));
+                if (hw + cw > width) { i = start; break; }
+                head.append(word, start, i - start);
+                hw += cw;
+            }
+            if (lw > 0) { lines.push_back(line); line.clear(); lw = 0; }
+            lines.push_back(head);
+            word.erase(0, i);
+            ww = display_width(word);
+        }
+        if (!word.empty()) {
+            if (lw > 0) { line += ' '; lw++; }
+            line += word;
+            lw += ww;
+        }
+        word.clear();
+    };
+    for (char ch : s) {
+        if (ch == ' ' || ch == '\t') flush_word();
+        else if (ch == '\n') { flush_word(); lines.push_back(line); line.clear(); lw = 0; }
+        else word += ch;
+    }
+    flush_word();
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
+}
+
+int terminal_width() {
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    if (const char *c = std::getenv("COLUMNS")) {
+        int n = std::atoi(c);
+        if (n > 0) return n;
+    }
+    return 80;
+}
+
+std::string render_board(const BoardView &b, int width) {
+    const int kGap = 3, kMinCol = 16;
+    width = std::max(width, kMinCol);
+    std::string out = clip(b.name, width) + "\n";
+    out += clip(b.id + " \u00b7 " + std::to_string(b.columns.size()) + " columns", width) + "\n\n";
+    if (b.columns.empty()) return out + "(no columns yet: mskanban column add " + b.id + " NAME)\n";
+
+    int per_band = std::max(1, std::min<int>(static_cast<int>(b.columns.size()), (width + kGap) / (kMinCol + kGap)));
+    for (size_t start = 0; start < b.columns.size(); start += static_cast<size_t>(per_band)) {
+        size_t end = std::min(b.columns.size(), start + static_cast<size_t>(per_band));
+        int n = static_cast<int>(end - start);
+        int colw = (width - kGap * (n - 1)) / n;
+        std::vector<std::vector<std::string>> blocks;
+        size_t rows = 0;
+        for (size_t i = start; i < end; i++) {
+            blocks.push_back(column_lines(b.columns[i], colw));
+            rows = std::max(rows, blocks.back().size());
+        }
+        for (size_t r = 0; r < rows; r++) {
+            std::string line;
+            for (int k = 0; k < n; k++) {
+                std::string cell = r < blocks[k].size() ? blocks[k][r] : "";
+                line += k + 1 < n ? pad(cell, colw) + " \u2502 " : cell;
+            }
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            out += line + "\n";
+        }
+        if (end < b.columns.size()) out += "\n";
+    }
+    return out;
+}
+
+}  // namespace mskanban::cli

@@ -1,0 +1,22 @@
+// Drawing a decrypted board in the terminal: columns side by side, each card
+// as its wrapped title plus a line of due date and labels, fitted to the
+// terminal width (TIOCGWINSZ, else $COLUMNS, else 80). When the columns would
+// be narrower than 16 cells they are drawn in bands, as many per band as fit.
+// Widths count display cells (wcwidth), so accents and CJK line up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "board_data.hpp"
+
+namespace mskanban::cli {
+
+int terminal_width();
+std::string render_board(const BoardView &b, int width);
+
+// Display width of UTF-8 text, and wrapping into lines of at most `width` cells.
+int display_width(const std::string &s);
+std::vector<std::string> wrap_text(const std::string &s, int width);
+
+}  // namespace mskanban::cli
