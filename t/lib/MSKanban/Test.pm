@@ -1,0 +1,239 @@
+package MSKanban::Test;
+# Test harness for the integration tests: talks to the private stack that
+# scripts/run-tests started (its stack.env is named by MSKANBAN_TEST_STATE), and gives
+# each test clients with their own cookie jar and loopback source address, users with
+# random key material, a database handle, and OpenAPI validation of every response.
+#
+#   use MSKanban::Test;
+#   my $t = MSKanban::Test->new;
+#   my $alice = $t->user;                       # registered and logged in
+#   my $res = $alice->get('/me');               # { status, json, headers, body }
+#   $t->ok_status($res, 200, 'me');             # checks status and validates against OpenAPI
+use strict;
+use warnings;
+use Carp qw(croak);
+use Test::More;
+use Mojo::UserAgent;
+use Mojo::JSON qw(encode_json decode_json);
+use MIME::Base64 qw(encode_base64url);
+use DBI;
+use JSON::Validator::Schema::OpenAPIv3;
+
+our @EXPORT = qw(b64url random_b64 envelope);
+use Exporter 'import';
+
+my $SEQ = 0;
+
+sub b64url { my $s = encode_base64url($_[0]); $s =~ s/=+$//; $s }
+sub random_bytes { join '', map { chr int rand 256 } 1 .. $_[0] }
+sub random_b64 { b64url(random_bytes($_[0])) }
+# A well-formed client envelope with random (meaningless) bytes.
+sub envelope { my $ct = shift // 48; 'v1.' . random_b64(24) . '.' . random_b64($ct) }
+
+sub new {
+    my ($class, %opt) = @_;
+    my $state = $ENV{MSKANBAN_TEST_STATE}
+        or plan skip_all => 'no test stack: run scripts/run-tests (or set MSKANBAN_TEST_STATE)';
+    my %env;
+    open my $fh, '<', "$state/stack.env" or croak "cannot read $state/stack.env: $!";
+    while (<$fh>) { $env{$1} = $2 if /^(\w+)=(.*)$/ }
+    close $fh;
+    my $self = bless { env => \%env, state => $state }, $class;
+    return $self;
+}
+
+sub env { $_[0]{env}{ $_[1] } }
+sub url { $_[0]{env}{MSKANBAN_URL} }
+sub api { $_[0]->url . '/api' }
+sub src { $_[0]{env}{MSKANBAN_SRC} }
+
+# A new anonymous client. Each gets its own source address in 127.0.0.0/8 so per-IP rate
+# limits of one test do not spill into another.
+sub client {
+    my ($self, %opt) = @_;
+    return MSKanban::Test::Client->new($self, %opt);
+}
+
+sub next_ip {
+    my $n = ($$ * 97 + ++$SEQ) % 16_000_000;
+    return join '.', 127, ($n >> 16) & 255, ($n >> 8) & 255, 1 + ($n & 127);
+}
+
+sub unique_email {
+    my ($self, $tag) = @_;
+    $tag //= 'user';
+    return sprintf '%s-%d-%d-%s@example.org', $tag, $$, ++$SEQ, lc random_b64(4) =~ s/[^a-z0-9]//gir;
+}
+
+# A registration body with random key material; authHash is returned for login.
+sub registration {
+    my ($self, %over) = @_;
+    my %body = (
+        email => $self->unique_email,
+        authHash => random_b64(32),
+        kdfSalt => random_b64(16),
+        authSalt => random_b64(16),
+        publicKey => random_b64(32),
+        encPrivateKey => envelope(48),
+        encSymmetricKey => envelope(48),
+        encRecoveryBlob => envelope(48),
+        %over,
+    );
+    return \%body;
+}
+
+# A registered and logged-in user: a client with the session cookie, plus {id, email,
+# authHash, registration}.
+sub user {
+    my ($self, %over) = @_;
+    my $reg = $self->registration(%over);
+    my $c = $self->client;
+    my $r = $c->post('/auth/register', $reg);
+    croak "register failed: $r->{status} $r->{body}" unless $r->{status} == 201;
+    $c->login($reg->{email}, $reg->{authHash});
+    $c->{reg} = $reg;
+    $c->{email} = $reg->{email};
+    $c->{authHash} = $reg->{authHash};
+    return $c;
+}
+
+sub dbh {
+    my $self = shift;
+    return $self->{dbh} //= DBI->connect(
+        sprintf('dbi:Pg:host=%s;port=%s;dbname=%s', @{ $self->{env} }{qw(MSKANBAN_PG_HOST MSKANBAN_PG_PORT MSKANBAN_PG_DB)}),
+        'mskanban', '', { RaiseError => 1, AutoCommit => 1, PrintError => 0 });
+}
+
+sub count_rows {
+    my ($self, $sql, @bind) = @_;
+    return $self->dbh->selectrow_array("SELECT count(*) FROM ($sql) AS q", undef, @bind);
+}
+
+sub schema {
+    my $self = shift;
+    return $self->{schema} //= JSON::Validator::Schema::OpenAPIv3->new($self->src . '/docs/api/openapi.yaml');
+}
+
+# Validates a response against the OpenAPI document: the operation is looked up by the
+# request's method and the path with ids replaced by the spec's templates.
+sub openapi_errors {
+    my ($self, $res) = @_;
+    my $path = $self->spec_path($res->{method}, $res->{path});
+    return ("no OpenAPI operation for $res->{method} $res->{path}") unless $path;
+    my $status = $res->{status};
+    my $json = $res->{json};
+    my @errors = $self->schema->validate_response([lc $res->{method}, $path, $status], {
+        body => sub { return { exists => defined $json, value => $json, content_type => 'application/json' } },
+        header => $res->{headers},
+    });
+    return map {"$_"} @errors;
+}
+
+sub spec_path {
+    my ($self, $method, $path) = @_;
+    $path =~ s/\?.*//;
+    my $paths = $self->schema->get('/paths');
+    for my $p (sort keys %$paths) {
+        next unless $paths->{$p}{ lc $method };
+        (my $re = quotemeta $p) =~ s/\\\{[^}]+\\\}/[^\/]+/g;
+        return $p if $path =~ /^$re$/;
+    }
+    return undef;
+}
+
+# Checks the status and that the response matches the OpenAPI document.
+sub ok_status {
+    my ($self, $res, $status, $name) = @_;
+    my $ok = is($res->{status}, $status, "$name: status $status");
+    diag("$res->{method} $res->{path} -> $res->{status}: $res->{body}") unless $ok;
+    my @errors = $self->openapi_errors($res);
+    ok(!@errors, "$name: response matches OpenAPI") or diag(join "\n", @errors);
+    return $ok && !@errors;
+}
+
+# Checks an error response: status, error code and OpenAPI shape.
+sub error_is {
+    my ($self, $res, $status, $code, $name) = @_;
+    $self->ok_status($res, $status, $name);
+    is($res->{json}{error}{code}, $code, "$name: code $code") or diag($res->{body});
+}
+
+sub stack {
+    my ($self, @args) = @_;
+    system($self->src . '/scripts/stack', @args, '--state', $self->{state}) == 0
+        or croak "scripts/stack @args failed";
+}
+
+package MSKanban::Test::Client;
+use strict;
+use warnings;
+use Mojo::UserAgent;
+use Mojo::JSON qw(encode_json decode_json);
+
+sub new {
+    my ($class, $t, %opt) = @_;
+    my $ua = Mojo::UserAgent->new(max_redirects => 0, request_timeout => 30, inactivity_timeout => 30);
+    $ua->local_address($opt{ip} // $t->next_ip);
+    return bless { t => $t, ua => $ua, ip => $ua->local_address }, $class;
+}
+
+sub ua { $_[0]{ua} }
+sub ip { $_[0]{ip} }
+
+# request(METHOD, PATH, BODY?, HEADERS?) -> { status, json, body, headers, method, path }
+# A BODY that is a reference is sent as JSON with Content-Type application/json; a
+# string is sent as is (set Content-Type in HEADERS yourself).
+sub request {
+    my ($self, $method, $path, $body, $headers) = @_;
+    my %h = %{ $headers // {} };
+    my @content;
+    if (ref $body) {
+        $h{'Content-Type'} //= 'application/json';
+        @content = (encode_json($body));
+    } elsif (defined $body) {
+        @content = ($body);
+    } elsif ($method ne 'GET' && $method ne 'DELETE' && $method ne 'HEAD') {
+        $h{'Content-Type'} //= 'application/json';
+        @content = ('{}');
+    }
+    my $tx = $self->{ua}->build_tx($method => $self->{t}->api . $path => \%h => @content);
+    $tx = $self->{ua}->start($tx);
+    my $res = $tx->res;
+    my $text = $res->body;
+    my $json = eval { length $text ? decode_json($text) : undef };
+    return {
+        status => $res->code // 0,
+        body => $text,
+        json => $json,
+        headers => { map { $_ => $res->headers->header($_) } @{ $res->headers->names } },
+        method => $method,
+        path => $path,
+        error => $tx->error,
+    };
+}
+
+sub get { my $s = shift; $s->request(GET => @_) }
+sub post { my $s = shift; $s->request(POST => @_) }
+sub patch { my $s = shift; $s->request(PATCH => @_) }
+sub put { my $s = shift; $s->request(PUT => @_) }
+sub delete { my $s = shift; $s->request(DELETE => @_) }
+
+sub login {
+    my ($self, $email, $auth_hash, %extra) = @_;
+    my $r = $self->post('/auth/login', { email => $email, authHash => $auth_hash, %extra });
+    Carp::croak("login failed: $r->{status} $r->{body}") unless $r->{status} == 200;
+    $self->{id} = $r->{json}{user}{id};
+    $self->{session_id} = $r->{json}{session}{id};
+    return $r;
+}
+
+sub id { $_[0]{id} }
+sub email { $_[0]{email} }
+
+sub cookie {
+    my ($self) = @_;
+    my ($c) = grep { $_->name eq 'mskanban_session' } @{ $self->{ua}->cookie_jar->all };
+    return $c ? $c->value : undef;
+}
+
+1;
