@@ -1,0 +1,570 @@
+
+/*
+ * ngx_http_mskanban_redis: hiredis async connections in nginx's event loop.
+ *
+ * Each worker owns a few of these (the fan-out subscriber, a command
+ * connection). The socket hiredis opens is wrapped in an ngx_connection_t
+ * whose read and write events call hiredis back; events are level
+ * triggered because hiredis reads at most one buffer per call. A
+ * connection is "ready" once AUTH, SELECT and a PING have answered; when
+ * it drops, on_lost runs and it reconnects with exponential backoff
+ * (100 ms doubling up to mskanban_redis_reconnect_max). hiredis owns and
+ * closes the socket; nginx only borrows it.
+ */
+
+
+#include "ngx_http_mskanban_module.h"
+
+
+#define NGX_HTTP_MSKANBAN_REDIS_IDLE        0
+#define NGX_HTTP_MSKANBAN_REDIS_CONNECTING  1
+#define NGX_HTTP_MSKANBAN_REDIS_READY       2
+
+#define NGX_HTTP_MSKANBAN_REDIS_BACKOFF     100
+
+
+static void ngx_http_mskanban_redis_retry(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_timeout(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_schedule(ngx_http_mskanban_redis_t *rd);
+static void ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd,
+    const char *what);
+static void ngx_http_mskanban_redis_connected(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_mskanban_redis_disconnected(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_mskanban_redis_setup_reply(redisAsyncContext *ac,
+    void *r, void *privdata);
+static void ngx_http_mskanban_redis_ready(redisAsyncContext *ac, void *r,
+    void *privdata);
+
+static ngx_int_t ngx_http_mskanban_redis_attach(redisAsyncContext *ac);
+static void ngx_http_mskanban_redis_read_handler(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_write_handler(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_add_read(void *privdata);
+static void ngx_http_mskanban_redis_del_read(void *privdata);
+static void ngx_http_mskanban_redis_add_write(void *privdata);
+static void ngx_http_mskanban_redis_del_write(void *privdata);
+static void ngx_http_mskanban_redis_cleanup(void *privdata);
+
+
+void
+ngx_http_mskanban_redis_init(ngx_http_mskanban_redis_t *rd, const char *name,
+    ngx_http_mskanban_main_conf_t *mcf,
+    ngx_http_mskanban_redis_handler_pt on_ready,
+    ngx_http_mskanban_redis_handler_pt on_lost)
+{
+    ngx_memzero(rd, sizeof(ngx_http_mskanban_redis_t));
+
+    rd->name = name;
+    rd->mcf = mcf;
+    rd->on_ready = on_ready;
+    rd->on_lost = on_lost;
+
+    rd->retry.handler = ngx_http_mskanban_redis_retry;
+    rd->retry.data = rd;
+    rd->retry.log = ngx_cycle->log;
+    rd->retry.cancelable = 1;
+
+    rd->timeout.handler = ngx_http_mskanban_redis_timeout;
+    rd->timeout.data = rd;
+    rd->timeout.log = ngx_cycle->log;
+    rd->timeout.cancelable = 1;
+}
+
+
+/* starts connecting; failures are logged and retried later */
+
+void
+ngx_http_mskanban_redis_connect(ngx_http_mskanban_redis_t *rd)
+{
+    redisAsyncContext              *ac;
+    ngx_http_mskanban_main_conf_t  *mcf;
+
+    if (rd->stopped || rd->ac != NULL) {
+        return;
+    }
+
+    mcf = rd->mcf;
+
+    if (mcf->unix_socket) {
+        ac = redisAsyncConnectUnix((const char *) mcf->addr);
+
+    } else {
+        ac = redisAsyncConnect((const char *) mcf->addr, (int) mcf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                      "mskanban: redis %s connection: out of memory",
+                      rd->name);
+        ngx_http_mskanban_redis_schedule(rd);
+        return;
+    }
+
+    if (ac->err) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: redis %s connection to \"%V\" failed: %s",
+                      rd->name, &mcf->host, ac->errstr);
+        redisAsyncFree(ac);
+        ngx_http_mskanban_redis_schedule(rd);
+        return;
+    }
+
+    if (ngx_http_mskanban_redis_attach(ac) != NGX_OK) {
+        redisAsyncFree(ac);
+        ngx_http_mskanban_redis_schedule(rd);
+        return;
+    }
+
+    ac->data = rd;
+    rd->ac = ac;
+    rd->state = NGX_HTTP_MSKANBAN_REDIS_CONNECTING;
+
+    (void) redisEnableKeepAlive(&ac->c);
+    (void) redisAsyncSetDisconnectCallback(ac,
+                                        ngx_http_mskanban_redis_disconnected);
+    (void) redisAsyncSetConnectCallback(ac, ngx_http_mskanban_redis_connected);
+
+    ngx_add_timer(&rd->timeout, mcf->connect_timeout);
+}
+
+
+/* closes for good (worker exit); pending callbacks get NULL replies */
+
+void
+ngx_http_mskanban_redis_stop(ngx_http_mskanban_redis_t *rd)
+{
+    redisAsyncContext  *ac;
+
+    rd->stopped = 1;
+
+    if (rd->retry.timer_set) {
+        ngx_del_timer(&rd->retry);
+    }
+
+    if (rd->timeout.timer_set) {
+        ngx_del_timer(&rd->timeout);
+    }
+
+    ac = rd->ac;
+
+    if (ac != NULL) {
+        rd->ac = NULL;
+        rd->state = NGX_HTTP_MSKANBAN_REDIS_IDLE;
+        ac->data = NULL;
+        redisAsyncFree(ac);
+    }
+}
+
+
+/* the context to send commands on, or NULL while not ready */
+
+redisAsyncContext *
+ngx_http_mskanban_redis_context(ngx_http_mskanban_redis_t *rd)
+{
+    if (rd->state != NGX_HTTP_MSKANBAN_REDIS_READY) {
+        return NULL;
+    }
+
+    return rd->ac;
+}
+
+
+static void
+ngx_http_mskanban_redis_retry(ngx_event_t *ev)
+{
+    ngx_http_mskanban_redis_connect(ev->data);
+}
+
+
+static void
+ngx_http_mskanban_redis_timeout(ngx_event_t *ev)
+{
+    ngx_http_mskanban_redis_t  *rd = ev->data;
+
+    if (rd->state == NGX_HTTP_MSKANBAN_REDIS_CONNECTING) {
+        ngx_http_mskanban_redis_fail(rd, "timed out");
+    }
+}
+
+
+static void
+ngx_http_mskanban_redis_schedule(ngx_http_mskanban_redis_t *rd)
+{
+    ngx_msec_t  delay;
+
+    if (rd->stopped || rd->retry.timer_set) {
+        return;
+    }
+
+    if (rd->backoff == 0) {
+        rd->backoff = NGX_HTTP_MSKANBAN_REDIS_BACKOFF;
+
+    } else {
+        rd->backoff = ngx_min(rd->backoff * 2, rd->mcf->reconnect_max);
+    }
+
+    /* up to a quarter more, so that workers do not reconnect in step */
+
+    delay = rd->backoff + (ngx_msec_t) ngx_random() % (rd->backoff / 4 + 1);
+
+    ngx_add_timer(&rd->retry, delay);
+}
+
+
+/* drops the connection from our side and schedules a reconnect */
+
+static void
+ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
+{
+    ngx_uint_t          was_ready;
+    redisAsyncContext  *ac;
+
+    ac = rd->ac;
+
+    if (ac == NULL) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                  "mskanban: redis %s connection to \"%V\" %s",
+                  rd->name, &rd->mcf->host, what);
+
+    was_ready = (rd->state == NGX_HTTP_MSKANBAN_REDIS_READY);
+
+    rd->ac = NULL;
+    rd->state = NGX_HTTP_MSKANBAN_REDIS_IDLE;
+    ac->data = NULL;
+
+    if (rd->timeout.timer_set) {
+        ngx_del_timer(&rd->timeout);
+    }
+
+    /* deferred by hiredis when called from one of its callbacks */
+    redisAsyncFree(ac);
+
+    if (was_ready && rd->on_lost) {
+        rd->on_lost(rd);
+    }
+
+    ngx_http_mskanban_redis_schedule(rd);
+}
+
+
+static void
+ngx_http_mskanban_redis_connected(const redisAsyncContext *cac, int status)
+{
+    redisAsyncContext              *ac;
+    ngx_http_mskanban_redis_t      *rd;
+    ngx_http_mskanban_main_conf_t  *mcf;
+
+    ac = (redisAsyncContext *) cac;
+    rd = ac->data;
+
+    if (rd == NULL) {
+        return;
+    }
+
+    if (status != REDIS_OK) {
+
+        /* hiredis frees the context when this returns */
+
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: redis %s connection to \"%V\" failed: %s",
+                      rd->name, &rd->mcf->host,
+                      ac->errstr ? ac->errstr : "unknown error");
+
+        ac->data = NULL;
+        rd->ac = NULL;
+        rd->state = NGX_HTTP_MSKANBAN_REDIS_IDLE;
+
+        if (rd->timeout.timer_set) {
+            ngx_del_timer(&rd->timeout);
+        }
+
+        ngx_http_mskanban_redis_schedule(rd);
+        return;
+    }
+
+    mcf = rd->mcf;
+
+    if (mcf->password.len
+        && redisAsyncCommand(ac, ngx_http_mskanban_redis_setup_reply,
+                             (void *) "AUTH", "AUTH %b",
+                             mcf->password.data, mcf->password.len)
+           != REDIS_OK)
+    {
+        goto failed;
+    }
+
+    if (mcf->db
+        && redisAsyncCommand(ac, ngx_http_mskanban_redis_setup_reply,
+                             (void *) "SELECT", "SELECT %d", (int) mcf->db)
+           != REDIS_OK)
+    {
+        goto failed;
+    }
+
+    if (redisAsyncCommand(ac, ngx_http_mskanban_redis_ready, NULL, "PING")
+        != REDIS_OK)
+    {
+        goto failed;
+    }
+
+    return;
+
+failed:
+
+    /* the context is alive; close it from a timer, not from here */
+
+    if (rd->timeout.timer_set) {
+        ngx_del_timer(&rd->timeout);
+    }
+
+    ngx_add_timer(&rd->timeout, 1);
+}
+
+
+static void
+ngx_http_mskanban_redis_disconnected(const redisAsyncContext *cac, int status)
+{
+    ngx_uint_t                  was_ready;
+    redisAsyncContext          *ac;
+    ngx_http_mskanban_redis_t  *rd;
+
+    ac = (redisAsyncContext *) cac;
+    rd = ac->data;
+
+    if (rd == NULL) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                  "mskanban: redis %s connection to \"%V\" lost: %s",
+                  rd->name, &rd->mcf->host,
+                  (status == REDIS_OK || ac->errstr == NULL)
+                  ? "closed" : ac->errstr);
+
+    was_ready = (rd->state == NGX_HTTP_MSKANBAN_REDIS_READY);
+
+    ac->data = NULL;
+    rd->ac = NULL;
+    rd->state = NGX_HTTP_MSKANBAN_REDIS_IDLE;
+
+    if (rd->timeout.timer_set) {
+        ngx_del_timer(&rd->timeout);
+    }
+
+    if (was_ready && rd->on_lost) {
+        rd->on_lost(rd);
+    }
+
+    ngx_http_mskanban_redis_schedule(rd);
+}
+
+
+static void
+ngx_http_mskanban_redis_setup_reply(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply                 *reply = r;
+    ngx_http_mskanban_redis_t  *rd;
+
+    rd = ac->data;
+
+    if (rd == NULL || reply == NULL) {
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: redis %s %s failed: %*s",
+                      rd->name, (char *) privdata,
+                      (size_t) reply->len, reply->str);
+
+        ngx_http_mskanban_redis_fail(rd, "setup failed");
+    }
+}
+
+
+static void
+ngx_http_mskanban_redis_ready(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply                 *reply = r;
+    ngx_http_mskanban_redis_t  *rd;
+
+    rd = ac->data;
+
+    if (rd == NULL || reply == NULL) {
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_http_mskanban_redis_fail(rd, "refused PING");
+        return;
+    }
+
+    if (rd->timeout.timer_set) {
+        ngx_del_timer(&rd->timeout);
+    }
+
+    rd->state = NGX_HTTP_MSKANBAN_REDIS_READY;
+    rd->backoff = 0;
+
+    ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                  "mskanban: redis %s connection to \"%V\" ready",
+                  rd->name, &rd->mcf->host);
+
+    if (rd->on_ready) {
+        rd->on_ready(rd);
+    }
+}
+
+
+/* the event library glue, in the shape hiredis's adapters have */
+
+static ngx_int_t
+ngx_http_mskanban_redis_attach(redisAsyncContext *ac)
+{
+    ngx_connection_t  *c;
+
+    c = ngx_get_connection(ac->c.fd, ngx_cycle->log);
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->data = ac;
+    c->read->handler = ngx_http_mskanban_redis_read_handler;
+    c->write->handler = ngx_http_mskanban_redis_write_handler;
+    c->read->log = c->log;
+    c->write->log = c->log;
+
+    ac->ev.data = c;
+    ac->ev.addRead = ngx_http_mskanban_redis_add_read;
+    ac->ev.delRead = ngx_http_mskanban_redis_del_read;
+    ac->ev.addWrite = ngx_http_mskanban_redis_add_write;
+    ac->ev.delWrite = ngx_http_mskanban_redis_del_write;
+    ac->ev.cleanup = ngx_http_mskanban_redis_cleanup;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mskanban_redis_read_handler(ngx_event_t *ev)
+{
+    ngx_connection_t  *c = ev->data;
+
+    redisAsyncHandleRead(c->data);
+}
+
+
+static void
+ngx_http_mskanban_redis_write_handler(ngx_event_t *ev)
+{
+    ngx_connection_t  *c = ev->data;
+
+    redisAsyncHandleWrite(c->data);
+}
+
+
+static void
+ngx_http_mskanban_redis_add_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->read->active
+        && ngx_add_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "mskanban: cannot watch a redis socket for reading");
+    }
+}
+
+
+static void
+ngx_http_mskanban_redis_del_read(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->read->active
+        && ngx_del_event(c->read, NGX_READ_EVENT, NGX_LEVEL_EVENT) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "mskanban: cannot unwatch a redis socket for reading");
+    }
+}
+
+
+static void
+ngx_http_mskanban_redis_add_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (!c->write->active
+        && ngx_add_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "mskanban: cannot watch a redis socket for writing");
+    }
+}
+
+
+static void
+ngx_http_mskanban_redis_del_write(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c->write->active
+        && ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_LEVEL_EVENT)
+           != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "mskanban: cannot unwatch a redis socket for writing");
+    }
+}
+
+
+/*
+ * Called by hiredis just before it closes the socket: forget the events
+ * without a syscall (closing the descriptor removes it from epoll) and
+ * give the connection back without closing the descriptor.
+ */
+
+static void
+ngx_http_mskanban_redis_cleanup(void *privdata)
+{
+    ngx_connection_t  *c = privdata;
+
+    if (c == NULL) {
+        return;
+    }
+
+    if (ngx_del_conn) {
+        (void) ngx_del_conn(c, NGX_CLOSE_EVENT);
+
+    } else {
+        if (c->read->active || c->read->disabled) {
+            (void) ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
+        }
+
+        if (c->write->active || c->write->disabled) {
+            (void) ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
+        }
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    c->read->closed = 1;
+    c->write->closed = 1;
+
+    ngx_free_connection(c);
+
+    c->fd = (ngx_socket_t) -1;
+}

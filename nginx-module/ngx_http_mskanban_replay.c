@@ -1,0 +1,214 @@
+
+/*
+ * ngx_http_mskanban_replay: what a reconnecting client missed.
+ *
+ * With a Last-Event-ID, a subscriber reads the board's bounded stream
+ * "mskanban:board:<id>:ticks" after that id (XRANGE with an exclusive
+ * start) in pages, on the worker's command connection, before it goes
+ * live. The next page is asked for only once the client has taken most of
+ * the previous one, so a replay never needs more than
+ * mskanban_send_buffer of memory. Its board is already subscribed, so
+ * nothing published meanwhile is lost: fanout holds those ticks and drops
+ * the ones the replay already sent.
+ */
+
+
+#include "ngx_http_mskanban_module.h"
+
+
+#define NGX_HTTP_MSKANBAN_REPLAY_PAGE  64
+
+
+static ngx_int_t ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub);
+static void ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r,
+    void *privdata);
+static ngx_int_t ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
+    redisReply *entry);
+
+
+ngx_int_t
+ngx_http_mskanban_replay_start(ngx_http_mskanban_sub_t *sub)
+{
+    return ngx_http_mskanban_replay_fetch(sub);
+}
+
+
+/* the transport drained enough of the previous page */
+
+void
+ngx_http_mskanban_replay_resume(ngx_http_mskanban_sub_t *sub)
+{
+    if (!sub->replay_wait
+        || sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING)
+    {
+        return;
+    }
+
+    sub->replay_wait = 0;
+
+    if (ngx_http_mskanban_replay_fetch(sub) != NGX_OK) {
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
+{
+    int                 rc;
+    u_char              start[2 * NGX_INT64_LEN + 2], *p;
+    redisAsyncContext  *ac;
+
+    /* commands queue behind the connection's setup, so "ready" is moot */
+
+    ac = ngx_http_mskanban_worker.cmd.ac;
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_INFO, sub->log, 0,
+                      "mskanban: no redis connection for a replay");
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(start, "(%uL-%uL", sub->last.ms, sub->last.seq);
+
+    rc = redisAsyncCommand(ac, ngx_http_mskanban_replay_reply, sub,
+                           "XRANGE " NGX_HTTP_MSKANBAN_BOARD_CHANNEL "%b"
+                           NGX_HTTP_MSKANBAN_TICKS_SUFFIX " %b + COUNT %d",
+                           sub->board_id, sub->board_id_len,
+                           start, (size_t) (p - start),
+                           NGX_HTTP_MSKANBAN_REPLAY_PAGE);
+
+    if (rc != REDIS_OK) {
+        return NGX_ERROR;
+    }
+
+    sub->refs++;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply               *reply = r;
+    ngx_http_mskanban_sub_t  *sub = privdata;
+
+    size_t  i;
+
+    if (sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING || sub->data == NULL) {
+        goto done;
+    }
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+
+        if (reply && reply->type == REDIS_REPLY_ERROR) {
+            ngx_log_error(NGX_LOG_ERR, sub->log, 0,
+                          "mskanban: replay failed: %*s",
+                          (size_t) reply->len, reply->str);
+        }
+
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+        goto done;
+    }
+
+    for (i = 0; i < reply->elements; i++) {
+        if (ngx_http_mskanban_replay_entry(sub, reply->element[i])
+            != NGX_OK)
+        {
+            goto done;
+        }
+    }
+
+    if (reply->elements < NGX_HTTP_MSKANBAN_REPLAY_PAGE) {
+        ngx_http_mskanban_sub_go_live(sub);
+        goto done;
+    }
+
+    if (sub->queued > sub->pending_max / 2) {
+        sub->replay_wait = 1;
+        goto done;
+    }
+
+    if (ngx_http_mskanban_replay_fetch(sub) != NGX_OK) {
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+    }
+
+done:
+
+    ngx_http_mskanban_sub_unref(sub);
+}
+
+
+/* one [id, [field, value, ...]] entry; NGX_ERROR when the sub closed */
+
+static ngx_int_t
+ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
+    redisReply *entry)
+{
+    size_t                    j;
+    ngx_int_t                 rc;
+    ngx_str_t                 id, verb, data, name;
+    redisReply               *fields, *f, *v;
+    ngx_http_mskanban_sid_t   sid;
+    ngx_http_mskanban_msg_t  *msg;
+
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2
+        || entry->element[0]->type != REDIS_REPLY_STRING
+        || entry->element[1]->type != REDIS_REPLY_ARRAY)
+    {
+        return NGX_OK;
+    }
+
+    id.data = (u_char *) entry->element[0]->str;
+    id.len = entry->element[0]->len;
+
+    if (ngx_http_mskanban_sid_parse(id.data, id.len, &sid) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    ngx_str_null(&verb);
+    ngx_str_null(&data);
+
+    fields = entry->element[1];
+
+    for (j = 0; j + 1 < fields->elements; j += 2) {
+        f = fields->element[j];
+        v = fields->element[j + 1];
+
+        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
+            continue;
+        }
+
+        name.data = (u_char *) f->str;
+        name.len = f->len;
+
+        if (name.len == 4 && ngx_strncmp(name.data, "verb", 4) == 0) {
+            verb.data = (u_char *) v->str;
+            verb.len = v->len;
+
+        } else if (name.len == 4 && ngx_strncmp(name.data, "data", 4) == 0) {
+            data.data = (u_char *) v->str;
+            data.len = v->len;
+        }
+    }
+
+    /* whatever happens to this entry, the next page starts after it */
+
+    if (ngx_http_mskanban_sid_cmp(&sid, &sub->last) <= 0) {
+        return NGX_OK;
+    }
+
+    sub->last = sid;
+
+    msg = ngx_http_mskanban_msg_event(&id, &verb, &data, sub->log);
+    if (msg == NULL) {
+        return NGX_OK;
+    }
+
+    rc = sub->transport->send(sub, msg);
+
+    ngx_http_mskanban_msg_release(msg);
+
+    return rc;
+}
