@@ -80,8 +80,7 @@ Outcome<Json> Api::call(const std::string &method, const std::string &path, cons
     if (r.status == 429) {
         std::string wait = r.header("retry-after");
         f.exit_code = kRateLimited;
-        f.message = "rate limited by the server" + (message.empty() ? "" : " (" + message + ")") +
-                    "; try again in " + (wait.empty() ? "a moment" : wait + " s");
+        f.message = "rate limited by the server; try again in " + (wait.empty() ? "a moment" : wait + " s");
     } else if (r.status == 401 && code == "TOTP_REQUIRED") {
         f.exit_code = kAuth;
         f.message = "a TOTP code is required: pass --totp CODE (or run interactively)";

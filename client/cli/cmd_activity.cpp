@@ -19,6 +19,7 @@ Status cmd_activity(Ctx &ctx) {
     auto b = load_board(ctx, keys, board_id, true);
     if (!b) return b.failure();
     std::map<std::string, std::string> names;
+    names[board_id] = b.value().name;
     for (const auto &col : b.value().columns) {
         names[col.id] = col.name;
         for (const auto &card : col.cards) names[card.id] = card.title;

@@ -62,8 +62,7 @@ Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &
         r = ctx.api->post("/auth/login", body);
     }
     if (!r && r.failure().exit_code == kAuth && r.failure().api_code != "TOTP_REQUIRED")
-        return fail(kAuth, "login refused: " + r.failure().message +
-                               (totp.empty() ? "" : " (wrong email, password or TOTP code?)"));
+        return fail(kAuth, "login refused: " + r.failure().message);
     return r;
 }
 
@@ -197,10 +196,11 @@ Status cmd_whoami(Ctx &ctx) {
         return ok_status();
     }
     std::cout << user.str("email") << " (" << user.str("id") << ")\n"
-              << "  server:      " << ctx.state->server << "\n"
-              << "  two-factor:  " << (user.boolean("totpEnabled") ? "TOTP enabled" : "off") << "\n"
-              << "  key fingerprint " << fingerprint(ctx.state->public_key) << "\n"
-              << "  session file " << ctx.state_path << "\n";
+              << "  server:           " << ctx.state->server << "\n"
+              << "  two-factor:       " << (user.boolean("totpEnabled") ? "TOTP enabled" : "off") << "\n"
+              << "  key fingerprint:  " << fingerprint(ctx.state->public_key) << "\n"
+              << "  session expires:  " << ctx.state->expires_at << " (or after 30 min idle)\n"
+              << "  session file:     " << ctx.state_path << "\n";
     return ok_status();
 }
 

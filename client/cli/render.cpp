@@ -66,11 +66,14 @@ std::vector<std::string> column_lines(const ColumnView &c, int width) {
         auto title = wrap_text(card.title, width - 2);
         for (size_t i = 0; i < title.size(); i++) lines.push_back((i == 0 ? "\u2022 " : "  ") + title[i]);
         std::string meta;
-        if (!card.due_at.empty()) meta += "due " + card.due_at.substr(0, 10);
+        if (card.archived) meta += "archived";
+        if (!card.due_at.empty()) meta += (meta.empty() ? "" : " ") + ("due " + card.due_at.substr(0, 10));
         for (const auto &l : card.labels) meta += (meta.empty() ? "" : " ") + ("[" + l + "]");
         if (!meta.empty()) lines.push_back("  " + clip(meta, width - 2));
-        lines.push_back("  " + clip(card.id, width - 2));
+        if (display_width(card.id) <= width - 2) lines.push_back("  " + card.id);
+        lines.push_back("");
     }
+    if (!lines.empty() && lines.back().empty()) lines.pop_back();
     return lines;
 }
 
@@ -163,6 +166,15 @@ std::string render_board(const BoardView &b, int width) {
         }
         if (end < b.columns.size()) out += "\n";
     }
+    bool ids_hidden = false;
+    for (size_t start = 0; start < b.columns.size(); start += static_cast<size_t>(per_band)) {
+        int n = static_cast<int>(std::min(b.columns.size() - start, static_cast<size_t>(per_band)));
+        int colw = (width - kGap * (n - 1)) / n;
+        for (size_t i = start; i < start + static_cast<size_t>(n); i++)
+            for (const auto &card : b.columns[i].cards)
+                if (display_width(card.id) > colw - 2) ids_hidden = true;
+    }
+    if (ids_hidden) out += "\n(card ids do not fit this width: widen the terminal, or use --json)\n";
     return out;
 }
 
