@@ -6,8 +6,8 @@
 # decrypts, and the reverse; same password and salts give the same authHash).
 #
 # Needs: node, t/js/node_modules (npm ci), and the build's
-# t/unit/client_crypto_interop (make check). MSKANBAN_BUILDDIR names the build
-# directory (default: build/, else the source tree).
+# t/unit/client_crypto_interop (make check). MSKANBAN_BUILDDIR or MSKANBAN_BUILD
+# (set by scripts/run-tests) names the build directory (default: build/).
 use strict;
 use warnings;
 use Test::More;
@@ -20,7 +20,7 @@ my $top = abs_path(File::Spec->catdir(dirname(__FILE__), '..'));
 my $vectors = "$top/t/vectors/client-crypto.json";
 my $js = "$top/t/js/client-crypto.mjs";
 
-my @builds = grep { defined && length } ($ENV{MSKANBAN_BUILDDIR}, "$top/build", $top);
+my @builds = grep { defined && length } ($ENV{MSKANBAN_BUILDDIR}, $ENV{MSKANBAN_BUILD}, "$top/build", $top);
 my ($interop) = grep { -x } map { "$_/t/unit/client_crypto_interop" } @builds;
 
 plan skip_all => 'node not installed' unless system('node --version >/dev/null 2>&1') == 0;

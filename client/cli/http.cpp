@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <string>
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -73,6 +75,10 @@ Outcome<HttpResponse> http_send(const HttpRequest &req) {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "mskanban-cli/" PACKAGE_VERSION);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Tests give each simulated person their own loopback source address, so
+    // per-IP rate limits of one test do not spill into another.
+    if (const char *bind = std::getenv("MSKANBAN_BIND_ADDRESS"); bind && *bind)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, (std::string("host!") + bind).c_str());
 
     CURLcode rc = curl_easy_perform(c);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
