@@ -2,8 +2,8 @@
 // one inherited on fd 0 from spawn-fcgi or systemd), runs N threads, and on SIGTERM or
 // SIGINT stops accepting, lets in-flight requests finish, and exits.
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,10 +79,18 @@ int main(int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
+    // Threads poll the listen socket, so it must not block when another process or
+    // thread wins the race for a connection.
+    fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+    int wake[2];
+    if (pipe(wake) != 0) {
+        std::cerr << "mskanban-fcgi: pipe: " << strerror(errno) << "\n";
+        return 1;
+    }
     std::atomic<bool> stopping{false};
     std::vector<std::thread> threads;
     for (int i = 0; i < cfg->threads; i++)
-        threads.emplace_back(worker_loop, std::cref(*cfg), listen_fd, std::cref(stopping));
+        threads.emplace_back(worker_loop, std::cref(*cfg), listen_fd, wake[0], std::cref(stopping));
     log_info("mskanban-fcgi ready: " + std::to_string(cfg->threads) + " threads on " +
              (cfg->listen.empty() ? std::string("inherited socket") : cfg->listen));
 
@@ -94,9 +102,10 @@ int main(int argc, char **argv) {
     }
     log_info(std::string("received ") + strsignal(sig) + ": finishing in-flight requests");
     stopping = true;
-    FCGX_ShutdownPending();
-    // Wakes every thread blocked in accept(); in-flight requests complete normally.
-    shutdown(listen_fd, SHUT_RDWR);
+    // Wakes every idle thread; in-flight requests complete normally. The listen socket
+    // is left alone: under spawn-fcgi other worker processes still accept on it.
+    ssize_t ignored = write(wake[1], "x", 1);
+    (void)ignored;
     for (auto &t : threads) t.join();
     if (!cfg->listen.empty() && cfg->listen[0] == '/') unlink(cfg->listen.c_str());
     log_info("mskanban-fcgi stopped");

@@ -2,6 +2,9 @@
 #include "worker.hpp"
 
 #include <fcgiapp.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <cstring>
 
@@ -84,14 +87,24 @@ void write_response(FCGX_Request &r, const Request &req, const Response &res) {
 
 }  // namespace
 
-void worker_loop(const Config &cfg, int listen_fd, const std::atomic<bool> &stopping) {
+void worker_loop(const Config &cfg, int listen_fd, int wake_fd, const std::atomic<bool> &stopping) {
     Db db(cfg.database_url);
     Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms);
     Services svc{cfg, db, redis};
     FCGX_Request r;
     FCGX_InitRequest(&r, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
     while (!stopping) {
-        if (FCGX_Accept_r(&r) < 0) break;
+        struct pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
+        if (stopping || fds[1].revents) break;
+        if (!(fds[0].revents & POLLIN)) continue;
+        int rc = FCGX_Accept_r(&r);
+        if (rc < 0) {
+            // Another thread or process took the connection first.
+            if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR) continue;
+            log_error("accept failed: " + std::to_string(rc));
+            break;
+        }
         bool ok_path = false;
         Request req = build_request(r, cfg, ok_path);
         set_log_request_id(req.request_id);

@@ -29,28 +29,33 @@ bool Redis::connect() {
 }
 
 RedisReply Redis::command(const std::vector<std::string> &argv) {
-    if (!ctx_ && !connect()) return nullptr;
     std::vector<const char *> args;
     std::vector<size_t> lens;
     for (const auto &a : argv) {
         args.push_back(a.data());
         lens.push_back(a.size());
     }
-    auto *raw = static_cast<redisReply *>(
-        redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
-    if (!raw) {
-        log_warn(std::string("redis: connection lost: ") + ctx_->errstr);
-        redisFree(ctx_);
-        ctx_ = nullptr;
-        next_attempt_ms_ = 0;  // one immediate retry on the next command
-        return nullptr;
+    // A connection made before a Redis restart fails on first use; reconnect and try
+    // once more so the request does not pay for the stale connection.
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!ctx_ && !connect()) return nullptr;
+        auto *raw = static_cast<redisReply *>(
+            redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+        if (!raw) {
+            log_warn(std::string("redis: connection lost: ") + ctx_->errstr);
+            redisFree(ctx_);
+            ctx_ = nullptr;
+            next_attempt_ms_ = 0;
+            continue;
+        }
+        RedisReply reply(raw);
+        if (reply->type == REDIS_REPLY_ERROR) {
+            log_warn(std::string("redis: error reply: ") + std::string(reply->str, reply->len));
+            return nullptr;
+        }
+        return reply;
     }
-    RedisReply reply(raw);
-    if (reply->type == REDIS_REPLY_ERROR) {
-        log_warn(std::string("redis: error reply: ") + std::string(reply->str, reply->len));
-        return nullptr;
-    }
-    return reply;
+    return nullptr;
 }
 
 }  // namespace msk

@@ -1,8 +1,10 @@
 // Redis access for the FastCGI workers: one synchronous hiredis connection per thread with
 // connect and command timeouts. Redis holds only what may be lost (rate-limit windows,
 // tickets, pub/sub, replay streams), so callers treat a null reply as "Redis is down"
-// and decide per use whether to fail open or closed. After a failure the next command
-// reconnects, at most once a second, so a dead Redis costs each request little.
+// and decide per use whether to fail open or closed. A connection that broke (Redis
+// restarted) is re-made at once and the command retried once; while Redis stays
+// unreachable, connecting is retried at most once a second, so a dead Redis costs each
+// request little.
 #pragma once
 
 #include <hiredis.h>

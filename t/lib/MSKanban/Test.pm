@@ -173,8 +173,9 @@ use Mojo::JSON qw(encode_json decode_json);
 sub new {
     my ($class, $t, %opt) = @_;
     my $ua = Mojo::UserAgent->new(max_redirects => 0, request_timeout => 30, inactivity_timeout => 30);
-    $ua->local_address($opt{ip} // $t->next_ip);
-    return bless { t => $t, ua => $ua, ip => $ua->local_address }, $class;
+    my $ip = $opt{ip} // $t->next_ip;
+    $ua->socket_options({ LocalAddr => $ip });
+    return bless { t => $t, ua => $ua, ip => $ip }, $class;
 }
 
 sub ua { $_[0]{ua} }
