@@ -13,7 +13,7 @@ PACKAGES=(
   # test and bench
   perl libmojolicious-perl libwww-perl libjson-perl libdbd-pg-perl libtest-tcp-perl
   libanyevent-websocket-client-perl libjson-validator-perl libyaml-libyaml-perl
-  wrk curl valgrind libnginx-mod-nchan
+  wrk curl valgrind oathtool libnginx-mod-nchan
 )
 
 missing=()
