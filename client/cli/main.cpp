@@ -5,6 +5,8 @@
 // Global options: --server URL (else $MSKANBAN_SERVER, the session's server,
 // http://127.0.0.1:8080), --state FILE (else $MSKANBAN_STATE, ~/.config/...),
 // --json, --password-file FILE, --totp CODE.
+#include <langinfo.h>
+
 #include <clocale>
 #include <cstring>
 #include <iostream>
@@ -99,7 +101,9 @@ int run(int argc, char **argv) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    std::setlocale(LC_CTYPE, "");
+    // Display widths (wcwidth) need a UTF-8 locale; output is UTF-8 whatever the locale says.
+    if (!std::setlocale(LC_CTYPE, "") || std::strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        std::setlocale(LC_CTYPE, "C.UTF-8");
     if (!mskanban::crypto::init() || !http_init()) {
         std::cerr << "mskanban: cannot initialise libsodium or libcurl\n";
         return kGeneral;

@@ -101,7 +101,7 @@ std::vector<std::string> wrap_text(const std::string &s, int width) {
             while (i < word.size()) {
                 size_t start = i;
                 int cw = cp_width(next_cp(word, i));
-                if (hw + cw > width) { i = start; break; }
+                if (hw + cw > width && !head.empty()) { i = start; break; }  // always take one
                 head.append(word, start, i - start);
                 hw += cw;
             }
@@ -174,7 +174,7 @@ std::string render_board(const BoardView &b, int width) {
             for (const auto &card : b.columns[i].cards)
                 if (display_width(card.id) > colw - 2) ids_hidden = true;
     }
-    if (ids_hidden) out += "\n(card ids do not fit this width: widen the terminal, or use --json)\n";
+    if (ids_hidden) out += "\n" + clip("(card ids do not fit this width: widen the terminal, or use --json)", width) + "\n";
     return out;
 }
 
