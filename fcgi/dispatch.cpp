@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "accounts.hpp"
+#include "idempotency.hpp"
 #include "log.hpp"
 #include "ratelimit.hpp"
 #include "timeutil.hpp"
@@ -58,6 +59,33 @@ Status check_rate_limit(Ctx &ctx, const std::string &group) {
     return ok_status();
 }
 
+// A POST with an Idempotency-Key: replay the stored first response, or run the handler
+// and store what it answered (see src/idempotency.hpp).
+Result<Response> run_idempotent(Ctx &ctx, const Route &route) {
+    Db &db = ctx.svc.db;
+    const std::string key = ctx.req.header("idempotency-key");
+    const std::string &user = ctx.auth->user_id;
+    auto claim = idempotency_claim(db, user, key, idempotency_request_hash(ctx.req.method, ctx.req.path, ctx.req.body));
+    if (!claim) return claim.error();
+    if (claim->replay) {
+        Response r;
+        r.status = claim->status;
+        r.body = claim->body;
+        r.headers.push_back({"Idempotent-Replayed", "true"});
+        return r;
+    }
+    Result<Response> res = internal();
+    try {
+        res = route.handler(ctx);
+    } catch (...) {
+        idempotency_finish(db, user, key, 500, "");
+        throw;
+    }
+    if (res.ok()) idempotency_finish(db, user, key, res->status, res->body);
+    else idempotency_finish(db, user, key, res.error().status, error_response(res.error()).body);
+    return res;
+}
+
 Result<Response> run(Ctx &ctx, bool body_too_large) {
     Request &req = ctx.req;
     auto m = match_route(all_routes(), req.method, req.path);
@@ -82,6 +110,7 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
         auto st = check_rate_limit(ctx, route.limit_group);
         if (!st) return st.error();
     }
+    if (req.method == "POST" && ctx.auth && !req.header("idempotency-key").empty()) return run_idempotent(ctx, route);
     return route.handler(ctx);
 }
 

@@ -54,6 +54,12 @@ std::vector<Route> auth_routes();
 std::vector<Route> me_routes();
 std::vector<Route> totp_routes();
 std::vector<Route> internal_routes();
+std::vector<Route> workspace_routes();
+std::vector<Route> member_routes();
+std::vector<Route> board_routes();
+std::vector<Route> column_routes();
+std::vector<Route> card_routes();
+std::vector<Route> activity_routes();
 // Every route, in table order.
 const std::vector<Route> &all_routes();
 

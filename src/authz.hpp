@@ -1,14 +1,43 @@
 // Authorization: the one place that decides what a user may see and do. Every handler,
 // the live stream and the WebSocket relay ask here; nothing else reads memberships.
-// A user who is not a member gets the same 404 as for a missing object.
+// Each check resolves the object to its workspace and the caller's membership in the
+// caller's transaction, in one query. A user who is not a member gets the same 404 as
+// for a missing (or malformed) id; a member whose role is too weak gets 403.
+// Roles: viewer (read), member (read and change content), owner (also manage the
+// workspace: rename, delete, invite and remove members).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "db.hpp"
 #include "error.hpp"
 
 namespace msk {
+
+enum class Role { viewer, member, owner };
+enum class Need { read, write, manage };
+
+std::optional<Role> parse_role(const std::string &name);
+const char *role_name(Role role);
+// ok, or 403 naming what the role lacks.
+Status role_allows(Role role, Need need);
+
+struct Grant {
+    std::string workspace_id;
+    std::string board_id;   // "" for a workspace check
+    std::string column_id;  // set for column and card checks
+    Role role = Role::viewer;
+};
+
+Result<Grant> authorize_workspace(pqxx::transaction_base &tx, const std::string &user_id,
+                                   const std::string &workspace_id, Need need);
+Result<Grant> authorize_board(pqxx::transaction_base &tx, const std::string &user_id,
+                               const std::string &board_id, Need need);
+Result<Grant> authorize_column(pqxx::transaction_base &tx, const std::string &user_id,
+                                const std::string &column_id, Need need);
+Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user_id,
+                              const std::string &card_id, Need need);
 
 struct RoomAccess {
     std::string room;          // "board:<id>" or "card:<id>"

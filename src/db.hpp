@@ -9,22 +9,9 @@
 #include <optional>
 #include <string>
 
-namespace pqxx {
-// Lets std::optional<T> be passed as a query parameter (nullopt -> NULL) and read back.
-template <typename T>
-struct string_traits<std::optional<T>> {
-    static constexpr const char *name() noexcept { return "optional"; }
-    static constexpr bool has_null() noexcept { return true; }
-    static bool is_null(const std::optional<T> &v) { return !v.has_value(); }
-    static std::optional<T> null() { return std::nullopt; }
-    static void from_string(const char str[], std::optional<T> &obj) {
-        T v;
-        string_traits<T>::from_string(str, v);
-        obj = std::move(v);
-    }
-    static std::string to_string(const std::optional<T> &obj) { return string_traits<T>::to_string(*obj); }
-};
-}  // namespace pqxx
+// std::optional<T> works as a query parameter (nullopt -> NULL) and as a read type: in
+// C++17, libpqxx 6.4 provides string_traits for it (pqxx/internal/type_utils.hxx); a
+// second specialization here would make every use ambiguous.
 
 namespace msk {
 

@@ -1,0 +1,36 @@
+// Wire shapes of the kanban resources (one JSON builder per object, so every route
+// answers with the same fields) and the request-field readers they share: client-chosen
+// ids, neighbour ids, wrapped keys, ISO 8601 dates.
+#pragma once
+
+#include "../routes.hpp"
+#include "activity.hpp"
+#include "boards.hpp"
+#include "cards.hpp"
+#include "columns.hpp"
+#include "workspaces.hpp"
+
+namespace msk {
+
+json_t *workspace_json(const Workspace &w);
+json_t *member_json(const Member &m);
+json_t *board_json(const Board &b);
+json_t *column_json(const Column &c);
+json_t *card_json(const Card &c);
+
+// {"<key>": <obj>} with `status`.
+Response wrapped(int status, const char *key, json_t *obj);
+
+// The optional client-chosen "id" of a new object: a fresh id when absent, 400 when malformed.
+Result<std::string> new_object_id(const json_t *body);
+// An optional field naming another object by id; 400 when present and malformed.
+Result<std::optional<std::string>> opt_id_field(const json_t *body, const char *name);
+// A Workspace Key copy: an envelope (wrapped by the owner's User Symmetric Key) or a
+// base64url sealed box (crypto_box_seal to an invitee's X25519 key).
+Result<std::string> req_wrapped_key(const json_t *body, const char *name);
+// An optional ISO 8601 date that may be null (to clear it).
+Result<Nullable> nullable_time(const json_t *body, const char *name);
+// 400 when a PATCH body has none of `fields`.
+Status require_any(const json_t *body, std::initializer_list<const char *> fields);
+
+}  // namespace msk

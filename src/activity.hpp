@@ -1,0 +1,47 @@
+// The activity feed. A mutation builds one Event, records it inside its transaction (so
+// the row commits or rolls back with the change) and, after commit, publishes it as the
+// board's tick (ticks.hpp). Metadata holds only whitelisted plaintext: ids, roles, flags,
+// never ciphertext or anything a client encrypted.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db.hpp"
+#include "error.hpp"
+#include "json.hpp"
+
+namespace msk {
+
+struct Event {
+    std::string workspace_id;
+    std::string board_id;  // "" for workspace-level events (members, board deletion)
+    std::string actor_id;
+    std::string verb;  // NOUN_VERB, e.g. CARD_MOVED
+    std::string target_type, target_id;
+    JsonPtr meta = own(json_object());
+    // Filled by record_activity.
+    std::string id, created_at;
+};
+
+Event make_event(const std::string &workspace_id, const std::string &board_id, const std::string &actor_id,
+                 const char *verb, const char *target_type, const std::string &target_id);
+
+// Inserts the activity row in `tx` and fills e.id and e.created_at.
+void record_activity(pqxx::transaction_base &tx, Event &e);
+
+// The tick / feed JSON for an event: {boardId, verb, actorId, targetType, targetId,
+// timestamp, meta}. Caller owns the reference.
+json_t *event_json(const Event &e);
+
+struct ActivityPage {
+    std::vector<Event> items;
+    std::optional<std::string> next_cursor;  // pass as `before` for the next page
+};
+
+// A board's feed, newest first. `before` is an opaque cursor from a previous page.
+Result<ActivityPage> list_activity(Db &db, const std::string &user_id, const std::string &board_id,
+                                   const std::optional<std::string> &before, int limit);
+
+}  // namespace msk

@@ -1,0 +1,82 @@
+// Boards (see boards.hpp). Queries in src/queries/boards.sql.
+#include "boards.hpp"
+
+#include "activity.hpp"
+#include "authz.hpp"
+#include "ticks.hpp"
+
+namespace msk {
+
+namespace {
+
+Board board_from(const pqxx::row &r) {
+    return {r["id"].as<std::string>(),       r["workspace_id"].as<std::string>(),
+            r["enc_name"].as<std::string>(), r["enc_board_key"].as<std::string>(),
+            r["created_at"].as<std::string>(), r["updated_at"].as<std::string>()};
+}
+
+}  // namespace
+
+void lock_board_positions(pqxx::transaction_base &tx, const std::string &board_id) {
+    tx.exec_prepared("board_lock", board_id);
+}
+
+Result<std::vector<Board>> list_boards(Db &db, const std::string &user_id, const std::string &workspace_id) {
+    pqxx::read_transaction tx(db.conn());
+    auto a = authorize_workspace(tx, user_id, workspace_id, Need::read);
+    if (!a) return a.error();
+    std::vector<Board> out;
+    for (const auto &row : tx.exec_prepared("boards_of_workspace", workspace_id)) out.push_back(board_from(row));
+    return out;
+}
+
+Result<Board> create_board(Db &db, Redis &redis, const std::string &user_id, const std::string &workspace_id,
+                           const std::string &id, const std::string &enc_name, const std::string &enc_board_key) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_workspace(tx, user_id, workspace_id, Need::write);
+    if (!a) return a.error();
+    auto r = tx.exec_prepared("board_insert", id, workspace_id, enc_name, enc_board_key, user_id);
+    if (r.empty()) return conflict("a board with this id already exists");
+    Board b = board_from(r[0]);
+    Event ev = make_event(workspace_id, id, user_id, "BOARD_CREATED", "board", id);
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return b;
+}
+
+Result<Board> get_board(Db &db, const std::string &user_id, const std::string &board_id) {
+    pqxx::read_transaction tx(db.conn());
+    auto a = authorize_board(tx, user_id, board_id, Need::read);
+    if (!a) return a.error();
+    return board_from(tx.exec_prepared("board_by_id", board_id)[0]);
+}
+
+Result<Board> rename_board(Db &db, Redis &redis, const std::string &user_id, const std::string &board_id,
+                           const std::string &enc_name) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_board(tx, user_id, board_id, Need::write);
+    if (!a) return a.error();
+    Board b = board_from(tx.exec_prepared("board_rename", board_id, enc_name)[0]);
+    Event ev = make_event(a->workspace_id, board_id, user_id, "BOARD_UPDATED", "board", board_id);
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return b;
+}
+
+Status delete_board(Db &db, Redis &redis, const std::string &user_id, const std::string &board_id) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_board(tx, user_id, board_id, Need::write);
+    if (!a) return a.error();
+    tx.exec_prepared("board_delete", board_id);
+    // The board's own feed goes with it; the workspace keeps the deletion.
+    Event ev = make_event(a->workspace_id, "", user_id, "BOARD_DELETED", "board", board_id);
+    record_activity(tx, ev);
+    tx.commit();
+    ev.board_id = board_id;  // still tell the board's live viewers
+    publish_tick(redis, ev);
+    return ok_status();
+}
+
+}  // namespace msk

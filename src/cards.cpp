@@ -1,0 +1,160 @@
+// Cards (see cards.hpp). Queries in src/queries/cards.sql.
+#include "cards.hpp"
+
+#include "activity.hpp"
+#include "authz.hpp"
+#include "boards.hpp"
+#include "ids.hpp"
+#include "positions.hpp"
+#include "ticks.hpp"
+
+namespace msk {
+
+namespace {
+
+Card card_from(const pqxx::row &r) {
+    Card c;
+    c.id = r["id"].as<std::string>();
+    c.board_id = r["board_id"].as<std::string>();
+    c.column_id = r["column_id"].as<std::string>();
+    c.enc_title = r["enc_title"].as<std::string>();
+    c.enc_description = opt_str(r, "enc_description");
+    c.position = r["position"].as<std::string>();
+    c.due_at = opt_str(r, "due_at");
+    c.start_at = opt_str(r, "start_at");
+    c.archived = r["archived"].as<bool>();
+    c.milestone_id = opt_str(r, "milestone_id");
+    c.created_by = opt_str(r, "created_by");
+    c.created_at = r["created_at"].as<std::string>();
+    c.updated_at = r["updated_at"].as<std::string>();
+    return c;
+}
+
+// Where a card goes in `column_id` (without `card_id` itself); applies any rebalance.
+Result<std::string> place_card(pqxx::transaction_base &tx, const std::string &column_id, const std::string &card_id,
+                               const std::optional<std::string> &after_id,
+                               const std::optional<std::string> &before_id) {
+    std::vector<Sibling> siblings;
+    for (const auto &row : tx.exec_prepared("card_positions", column_id, card_id))
+        siblings.push_back({row["id"].as<std::string>(), row["position"].as<std::string>(), row["archived"].as<bool>()});
+    auto p = place_item(siblings, after_id, before_id, "afterCardId", "beforeCardId");
+    if (!p) return p.error();
+    for (const auto &rw : p->rewrites) tx.exec_prepared("card_set_position", rw.first, rw.second);
+    return p->key;
+}
+
+void set_fields_meta(Event &ev, const CardChange &in) {
+    json_t *fields = json_array();
+    if (in.enc_title) json_array_append_new(fields, json_string("encTitle"));
+    if (in.enc_description.present) json_array_append_new(fields, json_string("encDescription"));
+    if (in.due_at.present) json_array_append_new(fields, json_string("dueAt"));
+    if (in.start_at.present) json_array_append_new(fields, json_string("startAt"));
+    if (in.archived) json_array_append_new(fields, json_string("archived"));
+    json_object_set_new(ev.meta.get(), "fields", fields);
+}
+
+}  // namespace
+
+Result<std::vector<Card>> list_cards(Db &db, const std::string &user_id, const std::string &board_id,
+                                     ArchivedFilter filter) {
+    pqxx::read_transaction tx(db.conn());
+    auto a = authorize_board(tx, user_id, board_id, Need::read);
+    if (!a) return a.error();
+    const char *mode = filter == ArchivedFilter::exclude ? "exclude" : filter == ArchivedFilter::only ? "only" : "include";
+    std::vector<Card> out;
+    for (const auto &row : tx.exec_prepared("cards_of_board", board_id, mode)) out.push_back(card_from(row));
+    return out;
+}
+
+Result<Card> create_card(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+                         const CardChange &in) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_column(tx, user_id, column_id, Need::write);
+    if (!a) return a.error();
+    lock_board_positions(tx, a->board_id);
+    auto pos = place_card(tx, column_id, in.id, in.after_id, in.before_id);
+    if (!pos) return pos.error();
+    auto r = tx.exec_prepared("card_insert", in.id, a->board_id, column_id, *in.enc_title, in.enc_description.value,
+                              *pos, in.due_at.value, in.start_at.value, user_id);
+    if (r.empty()) return conflict("a card with this id already exists");
+    Card c = card_from(r[0]);
+    Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_CREATED", "card", c.id);
+    json_object_set_new(ev.meta.get(), "columnId", json_string(column_id.c_str()));
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return c;
+}
+
+Result<Card> get_card(Db &db, const std::string &user_id, const std::string &card_id) {
+    pqxx::read_transaction tx(db.conn());
+    auto a = authorize_card(tx, user_id, card_id, Need::read);
+    if (!a) return a.error();
+    return card_from(tx.exec_prepared("card_by_id", card_id)[0]);
+}
+
+Result<Card> update_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+                         const CardChange &in) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_card(tx, user_id, card_id, Need::write);
+    if (!a) return a.error();
+    auto before = tx.exec_prepared("card_archived_for_update", card_id);
+    if (before.empty()) return not_found("no such card");
+    bool was_archived = before[0]["archived"].as<bool>();
+    auto r = tx.exec_prepared("card_update", card_id, in.enc_title, in.enc_description.present,
+                              in.enc_description.value, in.due_at.present, in.due_at.value, in.start_at.present,
+                              in.start_at.value, in.archived);
+    Card c = card_from(r[0]);
+    const char *verb = "CARD_UPDATED";
+    if (in.archived && *in.archived != was_archived) verb = *in.archived ? "CARD_ARCHIVED" : "CARD_RESTORED";
+    Event ev = make_event(a->workspace_id, a->board_id, user_id, verb, "card", card_id);
+    json_object_set_new(ev.meta.get(), "columnId", json_string(c.column_id.c_str()));
+    set_fields_meta(ev, in);
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return c;
+}
+
+Status delete_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_card(tx, user_id, card_id, Need::write);
+    if (!a) return a.error();
+    if (tx.exec_prepared("card_delete", card_id).empty()) return not_found("no such card");
+    Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_DELETED", "card", card_id);
+    json_object_set_new(ev.meta.get(), "columnId", json_string(a->column_id.c_str()));
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return ok_status();
+}
+
+Result<Card> move_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+                       const std::string &to_column_id, const std::optional<std::string> &after_id,
+                       const std::optional<std::string> &before_id) {
+    pqxx::work tx(db.conn());
+    auto a = authorize_card(tx, user_id, card_id, Need::write);
+    if (!a) return a.error();
+    lock_board_positions(tx, a->board_id);
+    // Read the card again under the lock: a concurrent move may have changed its column.
+    auto cur = tx.exec_prepared("card_archived_for_update", card_id);
+    if (cur.empty()) return not_found("no such card");
+    std::string from_column = cur[0]["column_id"].as<std::string>();
+    auto target = is_valid_id(to_column_id) ? tx.exec_prepared("column_board", to_column_id) : pqxx::result();
+    if (target.empty() || target[0]["board_id"].as<std::string>() != a->board_id)
+        return bad_request("\"toColumnId\" does not name a column of this card's board");
+    if ((after_id && *after_id == card_id) || (before_id && *before_id == card_id))
+        return bad_request("a card cannot be placed next to itself");
+    auto pos = place_card(tx, to_column_id, card_id, after_id, before_id);
+    if (!pos) return pos.error();
+    Card c = card_from(tx.exec_prepared("card_move", card_id, to_column_id, *pos)[0]);
+    Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_MOVED", "card", card_id);
+    json_object_set_new(ev.meta.get(), "fromColumnId", json_string(from_column.c_str()));
+    json_object_set_new(ev.meta.get(), "toColumnId", json_string(to_column_id.c_str()));
+    record_activity(tx, ev);
+    tx.commit();
+    publish_tick(redis, ev);
+    return c;
+}
+
+}  // namespace msk

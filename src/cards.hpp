@@ -1,0 +1,55 @@
+// Cards: an encrypted title and description, a fractional position within a column, and
+// the plaintext metadata DESIGN.md allows (dueAt, startAt, archived, milestoneId).
+// Inserts and moves take the board's position lock, so concurrent requests at the same
+// spot apply one after another and every card keeps a distinct key; a move rewrites one
+// row (or, rarely, rebalances the target column).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db.hpp"
+#include "error.hpp"
+#include "json.hpp"
+
+namespace msk {
+
+class Redis;
+
+struct Card {
+    std::string id, board_id, column_id, enc_title;
+    std::optional<std::string> enc_description;
+    std::string position;
+    std::optional<std::string> due_at, start_at;
+    bool archived = false;
+    std::optional<std::string> milestone_id, created_by;
+    std::string created_at, updated_at;
+};
+
+struct CardChange {
+    std::string id;                         // create: the client-chosen id
+    std::optional<std::string> enc_title;   // required to create
+    Nullable enc_description, due_at, start_at;  // present + value or null (clear)
+    std::optional<bool> archived;
+    std::optional<std::string> after_id, before_id;  // create: where to insert
+};
+
+enum class ArchivedFilter { exclude, include, only };
+
+Result<std::vector<Card>> list_cards(Db &db, const std::string &user_id, const std::string &board_id,
+                                     ArchivedFilter filter);
+Result<Card> create_card(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+                         const CardChange &in);
+Result<Card> get_card(Db &db, const std::string &user_id, const std::string &card_id);
+Result<Card> update_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+                         const CardChange &in);
+Status delete_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id);
+// Moves a card to `to_column_id` (same board; 400 otherwise) after `after_id` and/or
+// before `before_id` (cards of that column; 400 when not, 409 when not adjacent), or to
+// the end of the column.
+Result<Card> move_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+                       const std::string &to_column_id, const std::optional<std::string> &after_id,
+                       const std::optional<std::string> &before_id);
+
+}  // namespace msk

@@ -1,0 +1,30 @@
+-- Boards.
+
+-- name: board_insert
+INSERT INTO boards (id, workspace_id, enc_name, enc_board_key, created_by)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (id) DO NOTHING
+RETURNING id, workspace_id, enc_name, enc_board_key,
+          msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+
+-- name: board_by_id
+SELECT id, workspace_id, enc_name, enc_board_key,
+       msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+FROM boards WHERE id = $1
+
+-- name: boards_of_workspace
+SELECT id, workspace_id, enc_name, enc_board_key,
+       msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+FROM boards WHERE workspace_id = $1
+ORDER BY created_at, id
+
+-- name: board_rename
+UPDATE boards SET enc_name = $2, updated_at = now() WHERE id = $1
+RETURNING id, workspace_id, enc_name, enc_board_key,
+          msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+
+-- name: board_delete
+DELETE FROM boards WHERE id = $1
+
+-- name: board_lock
+SELECT id FROM boards WHERE id = $1 FOR NO KEY UPDATE

@@ -1,0 +1,63 @@
+-- Cards. Every query that returns cards returns the same columns, read by card_from().
+
+-- name: cards_of_board
+SELECT k.id, k.board_id, k.column_id, k.enc_title, k.enc_description, k.position,
+       msk_iso(k.due_at) AS due_at, msk_iso(k.start_at) AS start_at, k.archived, k.milestone_id,
+       k.created_by, msk_iso(k.created_at) AS created_at, msk_iso(k.updated_at) AS updated_at
+FROM cards k JOIN columns c ON c.id = k.column_id
+WHERE k.board_id = $1
+  AND ($2 = 'include' OR k.archived = ($2 = 'only'))
+ORDER BY c.position, k.position
+
+-- name: card_by_id
+SELECT id, board_id, column_id, enc_title, enc_description, position,
+       msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+       created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+FROM cards WHERE id = $1
+
+-- name: card_positions
+SELECT id, position, archived FROM cards WHERE column_id = $1 AND id <> $2 ORDER BY position
+
+-- name: card_last_position
+SELECT position FROM cards WHERE column_id = $1 ORDER BY position DESC LIMIT 1
+
+-- name: card_set_position
+UPDATE cards SET position = $2 WHERE id = $1
+
+-- name: card_set_column_position
+UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
+
+-- name: card_archived_for_update
+SELECT column_id, archived FROM cards WHERE id = $1 FOR UPDATE
+
+-- name: card_insert
+INSERT INTO cards (id, board_id, column_id, enc_title, enc_description, position, due_at, start_at, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz, $9)
+ON CONFLICT (id) DO NOTHING
+RETURNING id, board_id, column_id, enc_title, enc_description, position,
+          msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+
+-- name: card_update
+UPDATE cards SET
+    enc_title = COALESCE($2, enc_title),
+    enc_description = CASE WHEN $3 THEN $4 ELSE enc_description END,
+    due_at = CASE WHEN $5 THEN $6::timestamptz ELSE due_at END,
+    start_at = CASE WHEN $7 THEN $8::timestamptz ELSE start_at END,
+    archived = COALESCE($9, archived),
+    archived_at = CASE WHEN $9 IS NULL OR $9 = archived THEN archived_at
+                       WHEN $9 THEN now() ELSE NULL END,
+    updated_at = now()
+WHERE id = $1
+RETURNING id, board_id, column_id, enc_title, enc_description, position,
+          msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+
+-- name: card_move
+UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
+RETURNING id, board_id, column_id, enc_title, enc_description, position,
+          msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+
+-- name: card_delete
+DELETE FROM cards WHERE id = $1 RETURNING id

@@ -1,0 +1,20 @@
+// Board ticks: after a mutation commits, its event goes to the board's bounded replay
+// stream (XADD mskanban:board:<id>:ticks MAXLEN ~ 1000) and then to the board channel
+// (PUBLISH mskanban:board:<id> "<streamId> <VERB> <json>"), where the live stream and
+// other hosts pick it up. Best effort: PostgreSQL already holds the change and its
+// activity row, so a Redis failure is logged and never fails the request.
+#pragma once
+
+#include "activity.hpp"
+
+namespace msk {
+
+class Redis;
+
+constexpr int kTickStreamMaxLen = 1000;
+
+// Publishes `e` for its board; events without a board (workspace-level) publish nothing.
+// Returns the stream id, or "" when nothing was published.
+std::string publish_tick(Redis &redis, const Event &e);
+
+}  // namespace msk
