@@ -29,7 +29,7 @@ Status cmd_activity(Ctx &ctx) {
     std::string cursor;
     while (static_cast<long>(json_array_size(rows.get())) < limit) {
         std::string path = "/boards/" + url_escape(board_id) + "/activity?limit=" + std::to_string(std::min(limit, 100L));
-        if (!cursor.empty()) path += "&cursor=" + url_escape(cursor);
+        if (!cursor.empty()) path += "&before=" + url_escape(cursor);
         auto r = ctx.api->get(path);
         if (!r) return r.failure();
         Json page = unwrap_list(r.value(), "activity");

@@ -59,12 +59,13 @@ Status cmd_column_rm(Ctx &ctx) {
     if (ctx.args.has("move-to")) {
         auto to = find_column(b.value(), ctx.args.get("move-to"));
         if (!to) return to.failure();
-        path += "?moveTo=" + url_escape(b.value().columns[to.value()].id);
+        path += "?moveCardsTo=" + url_escape(b.value().columns[to.value()].id);
     }
     auto r = ctx.api->del(path);
     if (!r) {
         if (r.failure().http_status == 409 && !ctx.args.has("move-to"))
-            return fail(kGeneral, "column \"" + col.name + "\" still has cards: move them with --move-to COLUMN (" + r.failure().message + ")");
+            return fail(kGeneral, "column \"" + col.name + "\" still has " + std::to_string(col.cards.size()) +
+                                      " card(s) (and maybe archived ones): delete it with --move-to COLUMN to move them");
         return r.failure();
     }
     if (!ctx.json) std::cout << "Deleted column " << col.id << " \"" << col.name << "\".\n";
