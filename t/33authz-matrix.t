@@ -1,0 +1,121 @@
+# The authorization matrix: every kanban route x {anonymous, non-member, viewer, member,
+# owner}, plus the owner using ids of another workspace ("foreign"). Fixtures are seeded
+# fresh in the database for each cell, so destructive cells do not affect one another.
+# The expected table is below; any cell that differs fails the test.
+use strict;
+use warnings;
+use Test::More;
+use MSKanban::Test;
+use MSKanban::Kanban;
+
+my $t = MSKanban::Test->new;
+my $dbh = $t->dbh;
+
+#  route                                   anon non-member viewer member owner foreign
+my $table = <<'TABLE';
+GET    /workspaces                          401  200  200  200  200  200
+POST   /workspaces                          401  201  201  201  201  201
+GET    /workspaces/:ws                      401  404  200  200  200  404
+PATCH  /workspaces/:ws                      401  404  403  403  200  404
+DELETE /workspaces/:ws                      401  404  403  403  204  404
+GET    /workspaces/:ws/members              401  404  200  200  200  404
+POST   /workspaces/:ws/members              401  404  403  403  201  404
+POST   /workspaces/:ws/members/lookup       401  404  403  403  200  404
+DELETE /workspaces/:ws/members/:extra       401  404  403  403  204  404
+GET    /workspaces/:ws/boards               401  404  200  200  200  404
+POST   /workspaces/:ws/boards               401  404  403  201  201  404
+GET    /boards/:board                       401  404  200  200  200  404
+PATCH  /boards/:board                       401  404  403  200  200  404
+DELETE /boards/:board                       401  404  403  204  204  404
+GET    /boards/:board/columns               401  404  200  200  200  404
+POST   /boards/:board/columns               401  404  403  201  201  404
+PATCH  /columns/:col                        401  404  403  200  200  404
+DELETE /columns/:empty                      401  404  403  200  200  404
+POST   /columns/:col/cards                  401  404  403  201  201  404
+GET    /boards/:board/cards                 401  404  200  200  200  404
+GET    /cards/:card                         401  404  200  200  200  404
+PATCH  /cards/:card                         401  404  403  200  200  404
+PATCH  /cards/:card/move                    401  404  403  200  200  404
+DELETE /cards/:card                         401  404  403  204  204  404
+GET    /boards/:board/activity              401  404  200  200  200  404
+TABLE
+
+my ($owner, $member, $viewer, $outsider, $extra, $invitee) = map { $t->user } 1 .. 6;
+my $anon = $t->client;
+
+my $n = 0;
+sub fresh_id { sprintf 'cmx%x%05d%s', $$, ++$n, lc(MSKanban::Test::random_b64(6) =~ s/[^a-z0-9]//gir) }
+
+# One workspace with its members, a board, a column with a card and an empty column.
+sub seed {
+    my ($own, @members) = @_;
+    my %f = map { $_ => fresh_id() } qw(ws board col empty card);
+    $dbh->do('INSERT INTO workspaces (id, enc_name, created_by) VALUES (?, ?, ?)', undef, $f{ws}, envelope(), $own->id);
+    for my $m ([$own, 'owner'], @members) {
+        $dbh->do('INSERT INTO workspace_members (workspace_id, user_id, role, enc_workspace_key) VALUES (?, ?, ?, ?)',
+            undef, $f{ws}, $m->[0]->id, $m->[1], envelope(48));
+    }
+    $dbh->do('INSERT INTO boards (id, workspace_id, enc_name, enc_board_key) VALUES (?, ?, ?, ?)', undef, $f{board}, $f{ws}, envelope(), envelope(48));
+    $dbh->do('INSERT INTO columns (id, board_id, enc_name, position) VALUES (?, ?, ?, ?), (?, ?, ?, ?)', undef,
+        $f{col}, $f{board}, envelope(), 'a0', $f{empty}, $f{board}, envelope(), 'a1');
+    $dbh->do('INSERT INTO cards (id, board_id, column_id, enc_title, position) VALUES (?, ?, ?, ?, ?)', undef,
+        $f{card}, $f{board}, $f{col}, envelope(), 'a0');
+    $f{extra} = $extra->id;
+    return \%f;
+}
+
+my %bodies = (
+    'POST /workspaces' => sub { { encName => envelope(), encWorkspaceKey => envelope(48) } },
+    'PATCH /workspaces/:ws' => sub { { encName => envelope() } },
+    'POST /workspaces/:ws/members' => sub { { userId => $invitee->id, encWorkspaceKey => MSKanban::Kanban::sealed_key(), role => 'member' } },
+    'POST /workspaces/:ws/members/lookup' => sub { { email => $invitee->email } },
+    'POST /workspaces/:ws/boards' => sub { { encName => envelope(), encBoardKey => envelope(48) } },
+    'PATCH /boards/:board' => sub { { encName => envelope() } },
+    'POST /boards/:board/columns' => sub { { encName => envelope() } },
+    'PATCH /columns/:col' => sub { { wipLimit => 4 } },
+    'POST /columns/:col/cards' => sub { { encTitle => envelope() } },
+    'PATCH /cards/:card' => sub { { archived => \1 } },
+    'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
+);
+
+my @roles = ('anonymous', 'non-member', 'viewer', 'member', 'owner', 'foreign');
+my (%got, $failures);
+for my $line (grep { /\S/ } split /\n/, $table) {
+    my ($method, $pattern, @want) = split ' ', $line;
+    my $key = "$method $pattern";
+    for my $i (0 .. $#roles) {
+        my $role = $roles[$i];
+        # A fresh workspace where everyone has their role, and one owned by the outsider.
+        my $mine = seed($owner, [$member, 'member'], [$viewer, 'viewer'], [$extra, 'member']);
+        my $theirs = seed($outsider, [$extra, 'member']);
+        my ($client, $f) = (
+            $role eq 'anonymous' ? ($anon, $mine) :
+            $role eq 'non-member' ? ($outsider, $mine) :
+            $role eq 'viewer' ? ($viewer, $mine) :
+            $role eq 'member' ? ($member, $mine) :
+            $role eq 'owner' ? ($owner, $mine) : ($owner, $theirs));
+        (my $path = $pattern) =~ s/:(\w+)/$f->{$1}/g;
+        my $body = $bodies{$key} ? $bodies{$key}->($f) : undef;
+        my $res = $client->request($method, $path, $body);
+        $got{$key}[$i] = $res->{status};
+        my $ok = is($res->{status}, $want[$i], "$key as $role");
+        diag($res->{body}) unless $ok;
+        $failures++ unless $ok;
+        my @errors = $t->openapi_errors($res);
+        ok(!@errors, "$key as $role: matches OpenAPI") or diag(join "\n", @errors);
+        if ($res->{status} >= 400) {
+            ok($res->{json} && $res->{json}{error}{code}, "$key as $role: error shape");
+        }
+    }
+}
+
+# Print the observed table when anything differs, to compare with the expected one.
+if ($failures) {
+    diag(sprintf "%-45s %s", 'observed', join ' ', map { sprintf '%-4s', substr $_, 0, 4 } @roles);
+    for my $line (grep { /\S/ } split /\n/, $table) {
+        my ($method, $pattern) = split ' ', $line;
+        diag(sprintf "%-45s %s", "$method $pattern", join ' ', map { sprintf '%-4s', $_ // '-' } @{ $got{"$method $pattern"} });
+    }
+}
+
+done_testing;
