@@ -38,7 +38,14 @@ sub is_429 {
     is($t->count_rows('SELECT 1 FROM users WHERE email = $1', $reg->{email}), 0, 'the refused registration stored nothing');
 }
 
-# Per-account backoff after 3 failures, from different IPs, for unknown accounts alike.
+# Per-account failures live in Redis under the server's keyed hash of the email,
+# computed here from the stack's secrets file.
+my ($hash_key) = do { local @ARGV = ($t->env('MSKANBAN_STATE') . '/secrets.conf'); join('', <>) } =~ /^hash_key\s*=\s*(\w+)/m;
+my $port = $t->env('MSKANBAN_REDIS_PORT');
+sub failure_key { 'mskanban:lf:' . substr(hmac_sha256_hex("email\0" . lc $_[0], pack 'H*', $hash_key), 0, 32) }
+sub redis { my $out = `redis-cli -p $port @_`; chomp $out; $out }
+
+# Backoff after 3 failures, from different IPs, for unknown accounts alike.
 for my $kind ('known', 'unknown') {
     my $u = $kind eq 'known' ? $t->user : undef;
     my $email = $u ? $u->email : "nobody-$$\@example.org";
@@ -46,6 +53,12 @@ for my $kind ('known', 'unknown') {
         my $r = $t->client->post('/auth/login', { email => $email, authHash => random_b64(32) });
         is($r->{status}, 401, "$kind: failure $i is a 401");
     }
+    my $key = failure_key($email);
+    is(redis("ZCARD $key"), 3, "$kind: three failures recorded");
+    # Date the failures "now", so that a slow machine (valgrind) does not outwait the 1 s.
+    my $now = int(time * 1000);
+    redis("DEL $key");
+    redis("ZADD $key $now a $now b $now c");
     my $r = $t->client->post('/auth/login', { email => $email, authHash => $u ? $u->{authHash} : random_b64(32) });
     is_429($r, "$kind: an immediate 4th attempt backs off");
     sleep 2;
@@ -54,18 +67,15 @@ for my $kind ('known', 'unknown') {
 }
 
 # Lock: 10 failures within 15 minutes. Seed the failures in Redis (waiting out the
-# doubling backoff would take minutes), then check the answer. The key is the server's
-# keyed hash of the email, computed here from the stack's secrets file.
+# doubling backoff would take minutes), then check the answer.
 {
     my $u = $t->user;
-    my ($hash_key) = do { local @ARGV = ($t->env('MSKANBAN_STATE') . '/secrets.conf'); join('', <>) } =~ /^hash_key\s*=\s*(\w+)/m;
-    my $key = 'mskanban:lf:' . substr(hmac_sha256_hex("email\0" . $u->email, pack 'H*', $hash_key), 0, 32);
-    my $port = $t->env('MSKANBAN_REDIS_PORT');
+    my $key = failure_key($u->email);
     $t->client->post('/auth/login', { email => $u->email, authHash => random_b64(32) });
-    is(`redis-cli -p $port ZCARD $key` + 0, 1, 'a failure is recorded under the keyed hash of the email');
+    is(redis("ZCARD $key"), 1, 'a failure is recorded under the keyed hash of the email');
     my $now = time * 1000;
     # Ten failures in all over the last 14 minutes, the newest 5 minutes ago.
-    system('redis-cli', '-p', $port, 'ZADD', $key, map { ($now - 300_000 - $_ * 60_000, "seed$_") } 0 .. 8);
+    redis('ZADD', $key, map { ($now - 300_000 - $_ * 60_000, "seed$_") } 0 .. 8);
     my $r = $t->client->post('/auth/login', { email => $u->email, authHash => $u->{authHash} });
     is_429($r, 'locked account refuses even the right authHash');
     like($r->{json}{error}{message} // '', qr/locked/, 'message says locked');

@@ -1,0 +1,62 @@
+# mskanbanctl and config validation against the test stack's database.
+use strict;
+use warnings;
+use Test::More;
+use File::Temp qw(tempfile);
+use MSKanban::Test;
+
+my $t = MSKanban::Test->new;
+my $ctl = $t->env('MSKANBAN_BUILD') . '/mskanbanctl';
+my $fcgi = $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi';
+my $conf = $t->env('MSKANBAN_CONFIG');
+
+sub run { my $out = `@_ 2>&1`; return ($? >> 8, $out) }
+
+my ($rc, $out) = run($ctl, '-c', $conf, 'check-config');
+is($rc, 0, 'check-config accepts the stack config') or diag $out;
+
+# Migrations: already applied, so nothing to do; twice at once is safe too.
+($rc, $out) = run($ctl, '-c', $conf, 'migrate');
+is($rc, 0, 'migrate again');
+unlike($out, qr/applied/, 'nothing applied the second time');
+like($out, qr/schema at version \d+/, 'reports the schema version');
+my @kids = map { my $pid = open(my $fh, '-|', "$ctl -c $conf migrate 2>&1") or die; [$pid, $fh] } 1 .. 2;
+for my $k (@kids) { my $o = do { local $/; readline $k->[1] }; close $k->[1]; is($?, 0, 'concurrent migrate') or diag $o }
+my ($versions) = $t->dbh->selectrow_array('SELECT count(*) - count(DISTINCT version) FROM schema_migrations');
+is($versions, 0, 'each migration recorded once');
+
+# A fresh database: migrate creates every table, in one transaction.
+my $db = "ctl_test_$$";
+$t->dbh->do("CREATE DATABASE $db");
+my $url = sprintf 'host=%s port=%s dbname=%s user=mskanban', $t->env('MSKANBAN_PG_HOST'), $t->env('MSKANBAN_PG_PORT'), $db;
+($rc, $out) = run("MSKANBAN_DATABASE_URL='$url'", $ctl, '-c', $conf, 'migrate');
+is($rc, 0, 'migrate a fresh database') or diag $out;
+like($out, qr/applied 001_init/, 'applies 001');
+($rc, $out) = run("MSKANBAN_DATABASE_URL='$url'", $ctl, '-c', $conf, 'health');
+is($rc, 0, 'health') or diag $out;
+like($out, qr/"ok":true.*"schemaVersion":\d+/, 'health reports the schema version');
+$t->dbh->do("DROP DATABASE $db");
+
+($rc, $out) = run("MSKANBAN_REDIS_PORT=1", $ctl, '-c', $conf, 'health');
+isnt($rc, 0, 'health fails when Redis is unreachable');
+like($out, qr/"redis":"down"/, 'and says so');
+
+# Config errors name the key, in the file or in the environment; the worker refuses to start.
+my ($fh, $bad) = tempfile(UNLINK => 1);
+print $fh "threads = 4\nredis_prot = 6379\n";
+close $fh;
+($rc, $out) = run($ctl, '-c', $bad, 'check-config');
+isnt($rc, 0, 'unknown key rejected');
+like($out, qr/\Q$bad\E:2: unknown key "redis_prot"/, 'names the file, line and key');
+($rc, $out) = run("MSKANBAN_THREADS=lots", $fcgi, '-c', $conf, '--check-config');
+isnt($rc, 0, 'the worker refuses a bad environment override');
+like($out, qr/MSKANBAN_THREADS.*"threads"/, 'names the variable and key');
+($rc, $out) = run("MSKANBAN_SECRETS_FILE=/nonexistent", $fcgi, '-c', $conf, '--check-config');
+like($out, qr/secrets_file/, 'a missing secrets file is named');
+
+# gen-secrets: two different 32-byte keys.
+($rc, $out) = run($ctl, 'gen-secrets');
+my ($a, $h) = $out =~ /at_rest_key = ([0-9a-f]{64}).*hash_key = ([0-9a-f]{64})/s;
+ok($a && $h && $a ne $h, 'gen-secrets prints two distinct keys');
+
+done_testing;
