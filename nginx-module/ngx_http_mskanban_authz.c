@@ -101,6 +101,14 @@ ngx_http_mskanban_authz_handler(ngx_http_request_t *r)
 
     sr->header_only = 1;
 
+    /*
+     * a subrequest inherits the client's request line, so $request_uri
+     * (fastcgi_params' REQUEST_URI, which the core routes on) would name
+     * the live stream rather than the authorization path
+     */
+
+    sr->unparsed_uri = uri;
+
     ctx->subrequest = sr;
 
     return NGX_AGAIN;

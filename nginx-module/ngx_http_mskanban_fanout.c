@@ -77,7 +77,8 @@ ngx_http_mskanban_fanout_init(ngx_cycle_t *cycle,
     ngx_http_mskanban_redis_init(&w->sub, "subscriber", mcf,
                                  ngx_http_mskanban_on_ready,
                                  ngx_http_mskanban_on_lost);
-    ngx_http_mskanban_redis_init(&w->cmd, "command", mcf, NULL, NULL);
+    ngx_http_mskanban_redis_init(&w->cmd, "command", mcf,
+                                 ngx_http_mskanban_replay_redis_ready, NULL);
 
     w->tick.handler = ngx_http_mskanban_tick;
     w->tick.data = w;

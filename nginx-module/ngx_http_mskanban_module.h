@@ -278,6 +278,7 @@ void ngx_http_mskanban_sub_close(ngx_http_mskanban_sub_t *sub,
 /* ngx_http_mskanban_replay.c */
 ngx_int_t ngx_http_mskanban_replay_start(ngx_http_mskanban_sub_t *sub);
 void ngx_http_mskanban_replay_resume(ngx_http_mskanban_sub_t *sub);
+void ngx_http_mskanban_replay_redis_ready(ngx_http_mskanban_redis_t *rd);
 
 /* ngx_http_mskanban_revoke.c */
 void ngx_http_mskanban_revoke(u_char *json, size_t len);

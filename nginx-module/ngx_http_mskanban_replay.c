@@ -26,10 +26,13 @@ static ngx_int_t ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
     redisReply *entry);
 
 
+/* NGX_ERROR means the subscriber should be closed */
+
 ngx_int_t
 ngx_http_mskanban_replay_start(ngx_http_mskanban_sub_t *sub)
 {
-    return ngx_http_mskanban_replay_fetch(sub);
+    return ngx_http_mskanban_replay_fetch(sub) == NGX_ERROR ? NGX_ERROR
+                                                             : NGX_OK;
 }
 
 
@@ -46,11 +49,39 @@ ngx_http_mskanban_replay_resume(ngx_http_mskanban_sub_t *sub)
 
     sub->replay_wait = 0;
 
-    if (ngx_http_mskanban_replay_fetch(sub) != NGX_OK) {
+    if (ngx_http_mskanban_replay_fetch(sub) == NGX_ERROR) {
         ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
     }
 }
 
+
+/* the command connection is (again) ready: replays waiting for it go on */
+
+void
+ngx_http_mskanban_replay_redis_ready(ngx_http_mskanban_redis_t *rd)
+{
+    ngx_queue_t                 *q, *next;
+    ngx_http_mskanban_sub_t     *sub;
+    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
+
+    for (q = ngx_queue_head(&w->all);
+         q != ngx_queue_sentinel(&w->all);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
+
+        if (sub->queued <= sub->pending_max / 2) {
+            ngx_http_mskanban_replay_resume(sub);
+        }
+    }
+}
+
+
+/*
+ * Asks for the next page; NGX_AGAIN when the command connection is down
+ * (the replay waits for it), NGX_ERROR when the command cannot be sent.
+ */
 
 static ngx_int_t
 ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
@@ -65,8 +96,9 @@ ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
 
     if (ac == NULL) {
         ngx_log_error(NGX_LOG_INFO, sub->log, 0,
-                      "mskanban: no redis connection for a replay");
-        return NGX_ERROR;
+                      "mskanban: replay waits for the redis command connection");
+        sub->replay_wait = 1;
+        return NGX_AGAIN;
     }
 
     p = ngx_sprintf(start, "(%uL-%uL", sub->last.ms, sub->last.seq);
@@ -130,7 +162,7 @@ ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r, void *privdata)
         goto done;
     }
 
-    if (ngx_http_mskanban_replay_fetch(sub) != NGX_OK) {
+    if (ngx_http_mskanban_replay_fetch(sub) == NGX_ERROR) {
         ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
     }
 

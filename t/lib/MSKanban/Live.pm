@@ -1,0 +1,385 @@
+package MSKanban::Live;
+# Helpers for the live-stream tests (t/4*live*.t): private nginx instances that load
+# ngx_http_mskanban_module and share the test stack's Redis and FastCGI workers, an SSE
+# reader on Mojo::IOLoop, and a tiny Redis client for publishing ticks the way the core
+# does. With MSKANBAN_VALGRIND=1 each nginx runs as one process under valgrind and is
+# checked for memory errors and leaks in the module when it stops.
+#
+#   my $ng = MSKanban::Live::Nginx->new($t, name => 'a', location => {...});
+#   my $s = $ng->stream("/api/boards/$id/live", user => $alice);
+#   $s->wait_events(1, 5);  is($s->events->[0]{event}, 'BOARD_UPDATED');
+use strict;
+use warnings;
+use Carp qw(croak);
+use IO::Socket::INET;
+use File::Path qw(make_path);
+use Time::HiRes qw(time sleep);
+use Mojo::IOLoop;
+use Mojo::UserAgent;
+use Mojo::JSON qw(decode_json);
+use MSKanban::Test qw(envelope);
+
+sub free_port {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0, ReuseAddr => 1)
+        or croak "no free port: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+# Runs the IO loop until $cond returns true or $timeout seconds pass; returns $cond's value.
+sub wait_until {
+    my ($cond, $timeout) = @_;
+    my $deadline = time + ($timeout // 5);
+    while (1) {
+        my $v = $cond->();
+        return $v if $v;
+        return $v if time > $deadline;
+        my $id = Mojo::IOLoop->timer(0.02 => sub { });
+        Mojo::IOLoop->one_tick;
+        Mojo::IOLoop->remove($id);
+    }
+}
+
+# A workspace and a board owned by $user, made through the REST API. Skips the test
+# file when the stack does not serve boards yet.
+sub board {
+    my ($t, $user) = @_;
+    my $ws = $user->post('/workspaces', { encName => envelope(), encWorkspaceKey => envelope(32) });
+    if ($ws->{status} == 404 || $ws->{status} == 405) {
+        Test::More::plan(skip_all => 'the stack does not serve /workspaces yet');
+    }
+    croak "workspace: $ws->{status} $ws->{body}" unless $ws->{status} == 201;
+    my $wsid = $ws->{json}{workspace}{id};
+    my $b = $user->post("/workspaces/$wsid/boards", { encName => envelope(), encBoardKey => envelope(32) });
+    croak "board: $b->{status} $b->{body}" unless $b->{status} == 201;
+    return ($wsid, $b->{json}{board}{id});
+}
+
+# A mutation that ticks: renaming the board.
+sub touch_board {
+    my ($user, $board) = @_;
+    my $r = $user->patch("/boards/$board", { encName => envelope() });
+    croak "rename board: $r->{status} $r->{body}" unless $r->{status} == 200;
+    return $r;
+}
+
+package MSKanban::Live::Nginx;
+use strict;
+use warnings;
+use Carp qw(croak);
+use File::Path qw(make_path);
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(time sleep);
+use Test::More;
+
+my $SEQ = 0;
+
+# new($t, name => 'a', workers => 2, location => {directive => value}, http => {...},
+#     listen => 'sndbuf=4k')
+sub new {
+    my ($class, $t, %o) = @_;
+    my $name = $o{name} // 'live';
+    my $prefix = sprintf '%s/live-nginx-%s-%d-%d', $t->{state}, $name, $$, ++$SEQ;
+    make_path("$prefix/logs", map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi));
+    chmod 0777, map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi);
+    my $valgrind = $ENV{MSKANBAN_VALGRIND} ? 1 : 0;
+    my $workers = $valgrind ? 1 : ($o{workers} // 2);
+    my $port = MSKanban::Live::free_port();
+    my %loc = (mskanban_heartbeat_interval => '1s', mskanban_retry => '500ms', %{ $o{location} // {} });
+    my $loc = join '', map {"            $_ $loc{$_};\n"} sort keys %loc;
+    my $http = join '', map {"    $_ $o{http}{$_};\n"} sort keys %{ $o{http} // {} };
+    my $listen = $o{listen} // '';
+    my $user = $> == 0 ? 'user nobody nogroup;' : '';
+    my $so = $t->env('MSKANBAN_MODULE');
+    my $src = $t->src;
+    my $fcgi = $t->env('MSKANBAN_FCGI_SOCKET');
+    my $redis = $t->env('MSKANBAN_REDIS_PORT');
+    my $process = $valgrind ? "master_process off;\ndaemon off;" : "daemon on;";
+    open my $fh, '>', "$prefix/nginx.conf" or croak $!;
+    print $fh <<CONF;
+load_module $so;
+$user
+worker_processes $workers;
+$process
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log info;
+events { worker_connections 1024; }
+http {
+    log_format live '\$pid \$status \$request_uri';
+    access_log $prefix/logs/access.log live;
+    client_body_temp_path $prefix/tmp/body;
+    fastcgi_temp_path $prefix/tmp/fastcgi;
+    proxy_temp_path $prefix/tmp/proxy;
+    scgi_temp_path $prefix/tmp/scgi;
+    uwsgi_temp_path $prefix/tmp/uwsgi;
+    mskanban_redis_host 127.0.0.1;
+    mskanban_redis_port $redis;
+$http
+    upstream mskanban_fcgi { server unix:$fcgi; }
+    server {
+        listen 127.0.0.1:$port reuseport $listen;
+        include $src/conf/nginx/mskanban-api.conf;
+        location ~ ^/api/boards/[^/]+/live\$ {
+            mskanban_live;
+$loc        }
+    }
+}
+CONF
+    close $fh;
+    my $self = bless { t => $t, prefix => $prefix, port => $port, workers => $workers,
+                       valgrind => $valgrind, name => $name, owner => $$ }, $class;
+    $self->start;
+    return $self;
+}
+
+sub port { $_[0]{port} }
+sub url { 'http://127.0.0.1:' . $_[0]{port} }
+sub prefix { $_[0]{prefix} }
+
+sub log_text {
+    my ($self, $file) = @_;
+    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
+    local $/;
+    return <$fh>;
+}
+
+sub start {
+    my ($self) = @_;
+    my @cmd = ('/usr/sbin/nginx', '-p', $self->{prefix}, '-c', "$self->{prefix}/nginx.conf");
+    if ($self->{valgrind}) {
+        my $pid = fork // croak "fork: $!";
+        if (!$pid) {
+            open STDOUT, '>', '/dev/null';
+            open STDERR, '>', "$self->{prefix}/logs/stderr.log";
+            exec 'valgrind', '--quiet', '--leak-check=full', '--show-leak-kinds=definite',
+                '--num-callers=30', "--log-file=$self->{prefix}/valgrind.log", @cmd;
+            exit 127;
+        }
+        $self->{pid} = $pid;
+    } else {
+        system(@cmd) == 0 or croak "nginx $self->{name} did not start: " . $self->log_text;
+    }
+    # ready when it accepts and every worker's Redis subscriber is up
+    my $deadline = time + ($self->{valgrind} ? 60 : 10);
+    while (time < $deadline) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
+        my @ready = $self->log_text =~ /redis subscriber connection .* ready/g;
+        return $self if $s && @ready >= $self->{workers};
+        sleep 0.05;
+    }
+    croak "nginx $self->{name} not ready: " . $self->log_text;
+}
+
+sub master_pid {
+    my ($self) = @_;
+    return $self->{pid} if $self->{valgrind};
+    open my $fh, '<', "$self->{prefix}/nginx.pid" or return;
+    my $pid = <$fh>;
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+sub reload {
+    my ($self) = @_;
+    kill 'HUP', $self->master_pid;
+}
+
+# Stops nginx; under valgrind, checks its report first.
+sub stop {
+    my ($self) = @_;
+    return if $$ != $self->{owner};    # not from a forked child
+    my $pid = $self->master_pid or return;
+    return if $self->{stopped}++;
+    kill 'QUIT', $pid;
+    my $deadline = time + ($self->{valgrind} ? 60 : 10);
+    while (time < $deadline) {
+        if ($self->{valgrind}) {
+            last if waitpid($pid, WNOHANG) == $pid;
+        } else {
+            last unless kill 0, $pid;
+        }
+        sleep 0.05;
+    }
+    kill 'KILL', $pid if kill 0, $pid;
+    $self->check_valgrind if $self->{valgrind};
+}
+
+sub check_valgrind {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{prefix}/valgrind.log" or return fail("no valgrind log for nginx $self->{name}");
+    my $report = do { local $/; <$fh> };
+    # one record per blank-line separated block; only the module's count
+    my @ours = grep { /mskanban/ } split /\n(?===\d+==\s*\n)/, $report;
+    ok(!@ours, "valgrind: no memory errors or leaks in the module (nginx $self->{name})")
+        or diag(join "\n", @ours);
+}
+
+sub DESTROY { $_[0]->stop }
+
+# An SSE stream: stream($path, user => $client, last_event_id => $id, query => '...')
+sub stream {
+    my ($self, $path, %o) = @_;
+    return MSKanban::Live::Stream->new($self->url . $path, %o);
+}
+
+package MSKanban::Live::Stream;
+use strict;
+use warnings;
+use Mojo::UserAgent;
+use Mojo::JSON qw(decode_json);
+
+sub new {
+    my ($class, $url, %o) = @_;
+    my $self = bless { url => $url, events => [], comments => 0, raw => '', buf => '', done => 0 }, $class;
+    my $ua = Mojo::UserAgent->new(inactivity_timeout => 0, request_timeout => 0, connect_timeout => 10);
+    my %h = (Accept => 'text/event-stream');
+    if (my $u = $o{user}) {
+        $ua->socket_options({ LocalAddr => $u->ip });
+        $h{Cookie} = 'mskanban_session=' . $u->cookie if defined $u->cookie;
+    }
+    $h{Cookie} = $o{cookie} if defined $o{cookie};
+    $h{'Last-Event-ID'} = $o{last_event_id} if defined $o{last_event_id};
+    my $tx = $ua->build_tx(GET => $url => \%h);
+    $tx->res->content->unsubscribe('read')->on(read => sub {
+        my ($content, $bytes) = @_;
+        $self->{status} //= $tx->res->code;
+        $self->{type} //= $tx->res->headers->content_type // '';
+        $self->{raw} .= $bytes;
+        $self->_feed($bytes);
+    });
+    $ua->start($tx => sub {
+        my ($ua, $tx) = @_;
+        $self->{status} //= $tx->res->code;
+        $self->{type} //= $tx->res->headers->content_type // '';
+        $self->{error} = $tx->error;
+        $self->{done} = 1;
+    });
+    $self->{ua} = $ua;
+    $self->{tx} = $tx;
+    return $self;
+}
+
+sub _feed {
+    my ($self, $bytes) = @_;
+    $self->{buf} .= $bytes;
+    while ($self->{buf} =~ s/^(.*?)\n\n//s) {
+        my %ev;
+        for my $line (split /\n/, $1) {
+            if ($line =~ /^:/) { $self->{comments}++; next }
+            my ($k, $v) = $line =~ /^([^:]+): ?(.*)$/ or next;
+            if ($k eq 'data') { $ev{data} = defined $ev{data} ? "$ev{data}\n$v" : $v }
+            else { $ev{$k} = $v }
+        }
+        if (defined $ev{retry}) { $self->{retry} = $ev{retry}; delete $ev{retry} }
+        push @{ $self->{events} }, \%ev if %ev;
+    }
+}
+
+sub events { $_[0]{events} }
+sub ids { [map { $_->{id} } @{ $_[0]{events} }] }
+sub comments { $_[0]{comments} }
+sub retry { $_[0]{retry} }
+sub done { $_[0]{done} }
+sub raw { $_[0]{raw} }
+sub type { $_[0]{type} }
+sub json { my $s = shift; eval { decode_json($s->{raw}) } }
+
+# the HTTP status, once known
+sub status {
+    my ($self, $timeout) = @_;
+    MSKanban::Live::wait_until(sub { defined $self->{status} }, $timeout // 10);
+    return $self->{status};
+}
+
+sub wait_events {
+    my ($self, $n, $timeout) = @_;
+    return MSKanban::Live::wait_until(sub { @{ $self->{events} } >= $n }, $timeout // 10);
+}
+
+sub wait_comments {
+    my ($self, $n, $timeout) = @_;
+    return MSKanban::Live::wait_until(sub { $self->{comments} >= $n }, $timeout // 10);
+}
+
+sub wait_done {
+    my ($self, $timeout) = @_;
+    return MSKanban::Live::wait_until(sub { $self->{done} }, $timeout // 10);
+}
+
+sub close {
+    my ($self) = @_;
+    if (!$self->{done} && $self->{tx}) {
+        my $id = $self->{tx}->connection;
+        Mojo::IOLoop->stream($id)->close if $id && Mojo::IOLoop->stream($id);
+    }
+    MSKanban::Live::wait_until(sub { $self->{done} }, 5);
+    delete $self->{ua};
+}
+
+package MSKanban::Live::Redis;
+# Just enough RESP to publish ticks and read streams.
+use strict;
+use warnings;
+use Carp qw(croak);
+use IO::Socket::INET;
+
+# XADD to the board stream and PUBLISH in one script, so that ids are published in
+# order, the way the core should do it.
+my $TICK = <<'LUA';
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', 1000, '*', 'verb', ARGV[1], 'data', ARGV[2])
+redis.call('PUBLISH', KEYS[2], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
+return id
+LUA
+
+sub new {
+    my ($class, $port) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port) or croak "redis: $!";
+    binmode $s;
+    return bless { s => $s }, $class;
+}
+
+sub cmd {
+    my ($self, @a) = @_;
+    my $out = '*' . @a . "\r\n";
+    $out .= '$' . length($_) . "\r\n$_\r\n" for @a;
+    print { $self->{s} } $out;
+    return $self->_read;
+}
+
+sub _read {
+    my ($self) = @_;
+    my $s = $self->{s};
+    my $line = <$s>;
+    croak 'redis: connection closed' unless defined $line;
+    $line =~ s/\r\n\z//;
+    my $type = substr $line, 0, 1, '';
+    return $line if $type eq '+';
+    croak "redis: $line" if $type eq '-';
+    return 0 + $line if $type eq ':';
+    if ($type eq '$') {
+        return undef if $line < 0;
+        my $buf = '';
+        while (length $buf < $line + 2) { read($s, $buf, $line + 2 - length $buf, length $buf) or croak 'redis: short read' }
+        return substr $buf, 0, $line;
+    }
+    if ($type eq '*') {
+        return undef if $line < 0;
+        return [map { $self->_read } 1 .. $line];
+    }
+    croak "redis: unexpected reply $type$line";
+}
+
+sub tick {
+    my ($self, $board, $verb, $data) = @_;
+    return $self->cmd('EVAL', $TICK, 2, "mskanban:board:$board:ticks", "mskanban:board:$board", $verb, $data);
+}
+
+# ids in the board stream after $after (exclusive)
+sub ids_after {
+    my ($self, $board, $after) = @_;
+    my $r = $self->cmd('XRANGE', "mskanban:board:$board:ticks", "($after", '+');
+    return [map { $_->[0] } @$r];
+}
+
+1;

@@ -1,0 +1,54 @@
+#!/usr/bin/perl
+# The live stream when Redis goes away (serial: it restarts the stack's Redis): open
+# streams are closed so that clients reconnect and replay, a stream opened while Redis is
+# down waits for it, nothing crashes, and ticks flow again once Redis is back.
+use strict;
+use warnings;
+use Test::More;
+use Time::HiRes qw(sleep time);
+use MSKanban::Test;
+use MSKanban::Live;
+
+my $t = MSKanban::Test->new;
+plan skip_all => 'the module was not built' unless -f ($t->env('MSKANBAN_MODULE') // '');
+
+my $alice = $t->user;
+my (undef, $board) = MSKanban::Live::board($t, $alice);
+my $ng = MSKanban::Live::Nginx->new($t, name => 'redis');
+my $live = "/api/boards/$board/live";
+
+my $s = $ng->stream($live, user => $alice);
+is($s->status, 200, 'streaming');
+sleep 0.2;
+MSKanban::Live::touch_board($alice, $board);
+ok($s->wait_events(1, 5), 'a tick');
+my $last = $s->events->[-1]{id};
+
+$t->stack('stop-redis');
+ok($s->wait_done(5), 'Redis gone: the stream is closed, so that the client reconnects');
+ok(!$s->{error}, 'cleanly');
+
+my $waiting = $ng->stream($live, user => $alice, last_event_id => $last);
+is($waiting->status, 200, 'a stream opened while Redis is down is accepted');
+ok($waiting->wait_comments(1, 3), 'and kept alive with heartbeats');
+
+$t->stack('start-redis');
+my $ready = MSKanban::Live::wait_until(sub {
+    my @r = $ng->log_text =~ /redis subscriber connection .* ready/g;
+    @r >= 4 }, 15);
+ok($ready, 'every worker reconnected to Redis');
+sleep 0.3;
+my $r = MSKanban::Live::touch_board($alice, $board);
+ok($waiting->wait_events(1, 5), 'the waiting stream is live once Redis is back');
+my $redis = MSKanban::Live::Redis->new($t->env('MSKANBAN_REDIS_PORT'));
+is_deeply($waiting->ids, $redis->ids_after($board, $last), 'with what the stream holds since');
+
+my $again = $ng->stream($live, user => $alice);
+is($again->status, 200, 'new streams work');
+MSKanban::Live::touch_board($alice, $board);
+ok($again->wait_events(1, 5), 'and get ticks');
+$_->close for $waiting, $again;
+
+$ng->stop;
+unlike($ng->log_text, qr/exited on signal|\[(alert|emerg|crit)\]/, 'no crash, no alert');
+done_testing;
