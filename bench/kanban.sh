@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/kanban.sh: the kanban API against a bare FastCGI hello, through the same nginx
+# in the same run. Brings up a private stack (rate limits raised so wrk measures the
+# code, not the limiter), seeds a board (COLUMNS columns x CARDS cards), starts a
+# libfcgi hello behind the same nginx, then runs wrk against
+#   GET   /api/boards/:id/cards
+#   PATCH /api/cards/:id/move        (random card to a random column, at its end)
+#   GET   /bench/hello               (bare FastCGI)
+# and prints req/s, p99 and each route's ratio to the hello.
+#
+#   bench/kanban.sh [--keep]     env: COLUMNS=10 CARDS=10 DURATION=10s THREADS=2 CONNS=32
+set -euo pipefail
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${BENCH_STATE:-$SRC/var/bench-kanban}
+COLUMNS=${COLUMNS:-10} CARDS=${CARDS:-10} DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
+KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
+command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
+
+export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
+"$SRC/scripts/stack" up --test --state "$STATE" >/dev/null
+source "$STATE/stack.env"
+HELLO_PID=
+cleanup() {
+  [[ -n $HELLO_PID ]] && kill $HELLO_PID 2>/dev/null || true
+  [[ $KEEP == yes ]] || "$SRC/scripts/stack" down --state "$STATE" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# The hello worker, and a location for it in the stack's nginx.
+HELLO_SOCK=$(dirname "$MSKANBAN_FCGI_SOCKET")/hello.sock
+cc -O2 -o "$STATE/hello-fcgi" "$SRC/bench/hello-fcgi.c" -lfcgi
+rm -f "$HELLO_SOCK"
+spawn-fcgi -s "$HELLO_SOCK" -M 0666 -F 2 -P "$STATE/hello.pids" -- "$STATE/hello-fcgi" >/dev/null
+HELLO_PID=$(tr -s ' \n' ' ' <"$STATE/hello.pids")
+CONF=$MSKANBAN_NGINX_PREFIX/nginx.conf
+if ! grep -q 'bench/hello' "$CONF"; then
+  sed -i "s|server_name localhost;|server_name localhost;\n        location = /bench/hello { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$HELLO_SOCK; }|" "$CONF"
+fi
+/usr/sbin/nginx -p "$MSKANBAN_NGINX_PREFIX" -c "$CONF" -s reload
+sleep 0.5
+
+eval "$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" "$COLUMNS" "$CARDS")"
+read -r -a COLS <<<"$COLUMNS"
+read -r -a CARD_IDS <<<"$CARDS"
+
+LUA=$STATE/move.lua
+{
+  echo "local cards = {$(printf '"%s",' "${CARD_IDS[@]}")}"
+  echo "local cols = {$(printf '"%s",' "${COLS[@]}")}"
+  cat <<'LUA'
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local card = cards[math.random(#cards)]
+  local col = cols[math.random(#cols)]
+  return wrk.format(nil, "/api/cards/" .. card .. "/move", nil, '{"toColumnId":"' .. col .. '"}')
+end
+LUA
+} >"$LUA"
+
+run() {  # run NAME URL [wrk args...]: prints "NAME req/s p99 non2xx"
+  local name=$1 url=$2; shift 2
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: mskanban_session=$COOKIE" "$@" "$url")
+  local rps p99 bad
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $5}' <<<"$out"); bad=${bad:-0}
+  echo "$name $rps $p99 $bad"
+}
+
+echo "bench: $(date -u +%FT%TZ), board $BOARD: ${#COLS[@]} columns, ${#CARD_IDS[@]} cards; wrk -t$THREADS -c$CONNS -d$DURATION" >&2
+results=()
+results+=("$(run hello "$MSKANBAN_URL/bench/hello")")
+results+=("$(run cards "$MSKANBAN_URL/api/boards/$BOARD/cards")")
+results+=("$(run move "$MSKANBAN_URL/api/cards/x/move" -s "$LUA")")
+results+=("$(run hello-again "$MSKANBAN_URL/bench/hello")")
+
+hello=$(awk '{print $2}' <<<"${results[0]}")
+printf '%-34s %12s %10s %8s %8s\n' route req/s p99 ratio non-2xx
+for r in "${results[@]}"; do
+  read -r name rps p99 bad <<<"$r"
+  case $name in
+    hello|hello-again) label="GET /bench/hello (FastCGI hello)" ;;
+    cards) label="GET /api/boards/:id/cards" ;;
+    move) label="PATCH /api/cards/:id/move" ;;
+  esac
+  printf '%-34s %12s %10s %8s %8s\n' "$label" "$rps" "$p99" "$(awk -v a="$rps" -v b="$hello" 'BEGIN {printf "%.3f", a / b}')" "$bad"
+done
