@@ -179,6 +179,7 @@ struct ngx_http_mskanban_redis_s {
     ngx_http_mskanban_main_conf_t      *mcf;
     ngx_uint_t                          state;
     ngx_msec_t                          backoff;
+    ngx_uint_t                          failures;  /* since last ready */
     ngx_event_t                         retry;
     ngx_event_t                         timeout;
     ngx_http_mskanban_redis_handler_pt  on_ready;

@@ -23,6 +23,7 @@
 #define NGX_HTTP_MSKANBAN_REDIS_BACKOFF     100
 
 
+static ngx_uint_t ngx_http_mskanban_redis_level(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_redis_retry(ngx_event_t *ev);
 static void ngx_http_mskanban_redis_timeout(ngx_event_t *ev);
 static void ngx_http_mskanban_redis_schedule(ngx_http_mskanban_redis_t *rd);
@@ -102,7 +103,7 @@ ngx_http_mskanban_redis_connect(ngx_http_mskanban_redis_t *rd)
     }
 
     if (ac->err) {
-        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+        ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
                       "mskanban: redis %s connection to \"%V\" failed: %s",
                       rd->name, &mcf->host, ac->errstr);
         redisAsyncFree(ac);
@@ -170,6 +171,15 @@ ngx_http_mskanban_redis_context(ngx_http_mskanban_redis_t *rd)
 }
 
 
+/* the first failure after a success is an error, the retries are info */
+
+static ngx_uint_t
+ngx_http_mskanban_redis_level(ngx_http_mskanban_redis_t *rd)
+{
+    return rd->failures++ ? NGX_LOG_INFO : NGX_LOG_ERR;
+}
+
+
 static void
 ngx_http_mskanban_redis_retry(ngx_event_t *ev)
 {
@@ -226,7 +236,7 @@ ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
         return;
     }
 
-    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+    ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
                   "mskanban: redis %s connection to \"%V\" %s",
                   rd->name, &rd->mcf->host, what);
 
@@ -269,7 +279,7 @@ ngx_http_mskanban_redis_connected(const redisAsyncContext *cac, int status)
 
         /* hiredis frees the context when this returns */
 
-        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+        ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
                       "mskanban: redis %s connection to \"%V\" failed: %s",
                       rd->name, &rd->mcf->host,
                       ac->errstr ? ac->errstr : "unknown error");
@@ -346,6 +356,7 @@ ngx_http_mskanban_redis_disconnected(const redisAsyncContext *cac, int status)
                   ? "closed" : ac->errstr);
 
     was_ready = (rd->state == NGX_HTTP_MSKANBAN_REDIS_READY);
+    rd->failures = 1;
 
     ac->data = NULL;
     rd->ac = NULL;
@@ -410,8 +421,9 @@ ngx_http_mskanban_redis_ready(redisAsyncContext *ac, void *r, void *privdata)
 
     rd->state = NGX_HTTP_MSKANBAN_REDIS_READY;
     rd->backoff = 0;
+    rd->failures = 0;
 
-    ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
                   "mskanban: redis %s connection to \"%V\" ready",
                   rd->name, &rd->mcf->host);
 

@@ -96,7 +96,7 @@ ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
 
     if (ac == NULL) {
         ngx_log_error(NGX_LOG_INFO, sub->log, 0,
-                      "mskanban: replay waits for the redis command connection");
+                      "mskanban: replay waits for redis");
         sub->replay_wait = 1;
         return NGX_AGAIN;
     }

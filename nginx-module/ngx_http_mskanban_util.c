@@ -44,7 +44,8 @@ ngx_http_mskanban_send_error(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last = ngx_sprintf(b->last, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n",
+    b->last = ngx_sprintf(b->last,
+                          "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n",
                           code, message);
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;

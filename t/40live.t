@@ -64,7 +64,8 @@ subtest 'a REST mutation reaches every stream on both workers' => sub {
     $_->close for @s;
     sleep 0.3;
     my %pids = map { (split ' ')[0] => 1 } grep {m{ /api/boards/\S+/live}} split /\n/, $a->log_text('access.log');
-    cmp_ok(scalar keys %pids, '>=', 2, 'streams were served by both workers') or diag(join ' ', keys %pids);
+    cmp_ok(scalar keys %pids, '>=', $ENV{MSKANBAN_VALGRIND} ? 1 : 2, 'streams were served by both workers')
+        or diag(join ' ', keys %pids);
 };
 
 subtest 'Last-Event-ID replays what was missed, then goes live' => sub {
@@ -165,6 +166,7 @@ subtest 'revocations close streams; the core then refuses them' => sub {
 };
 
 subtest 'graceful reload closes streams cleanly; clients come back' => sub {
+    plan skip_all => 'one process under valgrind' if $ENV{MSKANBAN_VALGRIND};
     my $s = $a->stream($live, user => $alice);
     is($s->status, 200, 'open');
     sleep 0.2;

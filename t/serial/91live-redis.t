@@ -35,7 +35,7 @@ ok($waiting->wait_comments(1, 3), 'and kept alive with heartbeats');
 $t->stack('start-redis');
 my $ready = MSKanban::Live::wait_until(sub {
     my @r = $ng->log_text =~ /redis subscriber connection .* ready/g;
-    @r >= 4 }, 15);
+    @r >= 2 * $ng->{workers} }, 15);
 ok($ready, 'every worker reconnected to Redis');
 sleep 0.3;
 my $r = MSKanban::Live::touch_board($alice, $board);
