@@ -11,6 +11,10 @@ namespace msk {
 
 bool totp_init() { return oath_init() == OATH_OK; }
 
+bool is_totp_code(const std::string &code) {
+    return code.size() == kTotpDigits && code.find_first_not_of("0123456789") == std::string::npos;
+}
+
 std::string base32_encode(const std::string &bytes) {
     char *out = nullptr;
     size_t len = 0;
@@ -31,7 +35,7 @@ std::string totp_code(const std::string &secret, int64_t step) {
 
 std::optional<int64_t> totp_match(const std::string &secret, const std::string &code, int64_t now_s,
                                   int64_t last_step) {
-    if (code.size() != kTotpDigits) return std::nullopt;
+    if (!is_totp_code(code)) return std::nullopt;
     int64_t now_step = now_s / kTotpStepSeconds;
     std::optional<int64_t> found;
     // Check every candidate so timing does not reveal which step matched.

@@ -13,6 +13,8 @@ constexpr int kTotpDigits = 6;
 constexpr int64_t kTotpStepSeconds = 30;
 
 bool totp_init();
+// Six ASCII digits: the only shape a code can have.
+bool is_totp_code(const std::string &code);
 std::string base32_encode(const std::string &bytes);
 // The code for a time step (for tests and clients).
 std::string totp_code(const std::string &secret, int64_t step);

@@ -22,6 +22,17 @@ Result<std::string> email_field(const json_t *body) {
     return email;
 }
 
+// The email and authHash every credential request carries.
+Status credentials(const json_t *body, std::string &email, std::string &auth_hash) {
+    auto e = email_field(body);
+    if (!e) return e.error();
+    auto h = req_b64url_bytes(body, "authHash", 32);
+    if (!h) return h.error();
+    email = *e;
+    auth_hash = *b64url_decode(*h);
+    return ok_status();
+}
+
 json_t *kdf_json(const KdfParams &k) {
     return json_pack("{s:s, s:i, s:i, s:i}", "algorithm", "argon2id", "memoryKiB", k.memory_kib,
                      "iterations", k.iterations, "parallelism", k.parallelism);
@@ -81,12 +92,8 @@ Result<Response> post_register(Ctx &ctx) {
     if (!body) return body.error();
     const json_t *b = body->get();
     RegisterInput in;
-    auto email = email_field(b);
-    if (!email) return email.error();
-    in.email = *email;
-    auto auth_hash = req_b64url_bytes(b, "authHash", 32);
-    if (!auth_hash) return auth_hash.error();
-    in.auth_hash = *b64url_decode(*auth_hash);
+    auto creds = credentials(b, in.email, in.auth_hash);
+    if (!creds) return creds.error();
     auto kdf = kdf_field(b);
     if (!kdf) return kdf.error();
     in.kdf = *kdf;
@@ -121,17 +128,11 @@ Result<Response> post_login(Ctx &ctx) {
     if (!body) return body.error();
     const json_t *b = body->get();
     LoginInput in;
-    auto email = email_field(b);
-    if (!email) return email.error();
-    in.email = *email;
-    auto auth_hash = req_b64url_bytes(b, "authHash", 32);
-    if (!auth_hash) return auth_hash.error();
-    in.auth_hash = *b64url_decode(*auth_hash);
+    auto creds = credentials(b, in.email, in.auth_hash);
+    if (!creds) return creds.error();
     auto totp = opt_string(b, "totp", 16);
     if (!totp) return totp.error();
-    if (*totp && (totp->value().size() != kTotpDigits ||
-                  totp->value().find_first_not_of("0123456789") != std::string::npos))
-        return bad_request("\"totp\" must be 6 digits");
+    if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
     in.totp = *totp;
     in.ip = ctx.req.remote_addr;
     in.user_agent = ctx.req.header("user-agent");

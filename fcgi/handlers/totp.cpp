@@ -13,8 +13,7 @@ Result<std::string> code_field(const Request &req) {
     if (!body) return body.error();
     auto code = req_string(body->get(), "code", 16);
     if (!code) return code.error();
-    if (code->size() != kTotpDigits || code->find_first_not_of("0123456789") != std::string::npos)
-        return bad_request("\"code\" must be 6 digits");
+    if (!is_totp_code(*code)) return bad_request("\"code\" must be 6 digits");
     return code;
 }
 
