@@ -3,6 +3,8 @@
 # in the same run. Brings up a private stack (rate limits raised so wrk measures the
 # code, not the limiter), seeds a board (COLUMNS columns x CARDS cards), starts a
 # libfcgi hello behind the same nginx, then runs wrk against
+#   GET   /api/health                (one PostgreSQL query and one Redis PING, no session)
+#   GET   /api/me                    (session lookup, rate limit, one query)
 #   GET   /api/boards/:id/cards
 #   PATCH /api/cards/:id/move        (random card to a random column, at its end)
 #   GET   /bench/hello               (bare FastCGI)
@@ -72,6 +74,8 @@ run() {  # run NAME URL [wrk args...]: prints "NAME req/s p99 non2xx"
 echo "bench: $(date -u +%FT%TZ), board $BOARD: ${#COLS[@]} columns, ${#CARD_IDS[@]} cards; wrk -t$THREADS -c$CONNS -d$DURATION" >&2
 results=()
 results+=("$(run hello "$MSKANBAN_URL/bench/hello")")
+results+=("$(run health "$MSKANBAN_URL/api/health")")
+results+=("$(run me "$MSKANBAN_URL/api/me")")
 results+=("$(run cards "$MSKANBAN_URL/api/boards/$BOARD/cards")")
 results+=("$(run move "$MSKANBAN_URL/api/cards/x/move" -s "$LUA")")
 results+=("$(run hello-again "$MSKANBAN_URL/bench/hello")")
@@ -82,6 +86,8 @@ for r in "${results[@]}"; do
   read -r name rps p99 bad <<<"$r"
   case $name in
     hello|hello-again) label="GET /bench/hello (FastCGI hello)" ;;
+    health) label="GET /api/health" ;;
+    me) label="GET /api/me" ;;
     cards) label="GET /api/boards/:id/cards" ;;
     move) label="PATCH /api/cards/:id/move" ;;
   esac

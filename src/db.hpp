@@ -26,8 +26,8 @@ extern const size_t kQueryCount;
 class Db {
 public:
     explicit Db(std::string url) : url_(std::move(url)) {}
-    // A live connection with all queries prepared; throws pqxx::broken_connection when the
-    // server cannot be reached.
+    // A live connection with all queries prepared; a connection the server has closed is
+    // replaced first. Throws pqxx::broken_connection when the server cannot be reached.
     pqxx::connection &conn();
     // Forget the connection after a failure; the next conn() reconnects.
     void reset() { c_.reset(); }

@@ -10,6 +10,7 @@ use MSKanban::Test;
 use MSKanban::Live;
 
 my $t = MSKanban::Test->new;
+$t->wait_healthy;    # earlier serial tests restart services
 plan skip_all => 'the module was not built' unless -f ($t->env('MSKANBAN_MODULE') // '');
 
 my $alice = $t->user;

@@ -7,6 +7,7 @@ use MSKanban::Test;
 use MSKanban::Kanban;
 
 my $t = MSKanban::Test->new;
+$t->wait_healthy;    # earlier serial tests restart services
 my $k = MSKanban::Kanban->new($t);
 my $alice = $t->user;
 my $b = $k->board($alice, $k->workspace($alice)->{id})->{id};

@@ -7,6 +7,7 @@ use Mojo::IOLoop;
 use MSKanban::Test;
 
 my $t = MSKanban::Test->new;
+$t->wait_healthy;    # earlier serial tests restart services
 my $u = $t->user;
 my $run = $t->env('MSKANBAN_FCGI_SOCKET') =~ s{/[^/]+$}{}r;
 open my $fh, '<', "$run/fcgi.pids" or plan skip_all => 'no worker pid file';

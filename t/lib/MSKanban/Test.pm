@@ -158,6 +158,20 @@ sub error_is {
     is($res->{json}{error}{code}, $code, "$name: code $code") or diag($res->{body});
 }
 
+# Waits until /health answers 200 several times in a row (every worker has seen its
+# dependencies again), for tests that follow a service restart.
+sub wait_healthy {
+    my ($self, $timeout) = @_;
+    my $c = $self->client;
+    my ($streak, $deadline) = (0, time + ($timeout // 15));
+    while (time < $deadline) {
+        $streak = $c->get('/health')->{status} == 200 ? $streak + 1 : 0;
+        return 1 if $streak >= 8;
+        select undef, undef, undef, 0.1 unless $streak;
+    }
+    Carp::croak('the stack did not become healthy');
+}
+
 sub stack {
     my ($self, @args) = @_;
     system($self->src . '/scripts/stack', @args, '--state', $self->{state}) == 0
