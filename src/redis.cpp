@@ -11,8 +11,8 @@ Redis::~Redis() {
 }
 
 bool Redis::connect() {
-    int64_t now = now_ms();
-    if (now < next_attempt_ms_) return false;
+    int64_t started = now_ms();
+    if (started < next_attempt_ms_) return false;
     struct timeval tv = {timeout_ms_ / 1000, (timeout_ms_ % 1000) * 1000};
     redisContext *c = redisConnectWithTimeout(host_.c_str(), port_, tv);
     if (!c || c->err) {
@@ -20,7 +20,10 @@ bool Redis::connect() {
             log_warn(std::string("redis: cannot connect: ") + c->errstr);
             redisFree(c);
         }
-        next_attempt_ms_ = now + 1000;
+        // A refused connection costs nothing, so the next request may try again; one
+        // that hung until the timeout is not retried for a second.
+        int64_t took = now_ms() - started;
+        next_attempt_ms_ = took >= 50 ? now_ms() + 1000 : 0;
         return false;
     }
     redisSetTimeout(c, tv);

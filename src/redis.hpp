@@ -2,9 +2,9 @@
 // connect and command timeouts. Redis holds only what may be lost (rate-limit windows,
 // tickets, pub/sub, replay streams), so callers treat a null reply as "Redis is down"
 // and decide per use whether to fail open or closed. A connection that broke (Redis
-// restarted) is re-made at once and the command retried once; while Redis stays
-// unreachable, connecting is retried at most once a second, so a dead Redis costs each
-// request little.
+// restarted) is re-made at once and the command retried once. While Redis refuses
+// connections each request tries again (refusal is instant); when connecting hangs until
+// the timeout, the next attempt waits a second, so a dead Redis costs requests little.
 #pragma once
 
 #include <hiredis.h>

@@ -27,7 +27,7 @@ $t->error_is($u->post('/auth/ws-ticket', { room => 'board:cnosuchboard0000000000
     'mutations are served without Redis (rate limit open)');
 
 $t->stack('start-redis');
-sleep 1.2;    # the workers retry Redis at most once a second
+$t->wait_healthy;
 $t->ok_status($t->client->get('/health'), 200, 'health after Redis is back');
 $t->ok_status($t->client->post('/auth/register', $reg), 201, 'register after Redis is back');
 is($t->client->login($u->email, $u->{authHash})->{status}, 200, 'login after Redis is back');
