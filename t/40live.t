@@ -165,6 +165,19 @@ subtest 'revocations close streams; the core then refuses them' => sub {
     $keep->close;
 };
 
+subtest "the stack's nginx, configured with conf/nginx/mskanban-live.conf" => sub {
+    my $s = MSKanban::Live::Stream->new($t->url . $live, user => $alice);
+    is($s->status, 200, 'streams');
+    ok(MSKanban::Live::wait_until(sub { defined $s->retry }, 5), 'retry hint');
+    is($s->retry, 3000, 'the snippet\'s mskanban_retry');
+    sleep 0.2;
+    MSKanban::Live::touch_board($alice, $board);
+    ok($s->wait_events(1, 5), 'a REST mutation arrives');
+    is($s->events->[0]{event}, 'BOARD_UPDATED', 'as BOARD_UPDATED');
+    $s->close;
+    refused(MSKanban::Live::Stream->new($t->url . $live), 401, 'UNAUTHORIZED', 'anonymous');
+};
+
 subtest 'graceful reload closes streams cleanly; clients come back' => sub {
     plan skip_all => 'one process under valgrind' if $ENV{MSKANBAN_VALGRIND};
     my $s = $a->stream($live, user => $alice);
