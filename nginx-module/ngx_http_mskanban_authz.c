@@ -20,6 +20,7 @@ static ngx_int_t ngx_http_mskanban_authz_done(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_mskanban_board_from_uri(ngx_http_request_t *r,
     ngx_str_t *board);
+static void ngx_http_mskanban_forget_request_uri(ngx_http_request_t *r);
 
 
 ngx_int_t
@@ -41,7 +42,12 @@ ngx_http_mskanban_authz_handler(ngx_http_request_t *r)
     ctx = ngx_http_get_module_ctx(r, ngx_http_mskanban_module);
 
     if (ctx != NULL) {
-        return ctx->done ? NGX_OK : NGX_AGAIN;
+        if (!ctx->done) {
+            return NGX_AGAIN;
+        }
+
+        ngx_http_mskanban_forget_request_uri(r);
+        return NGX_OK;
     }
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mskanban_ctx_t));
@@ -108,6 +114,7 @@ ngx_http_mskanban_authz_handler(ngx_http_request_t *r)
      */
 
     sr->unparsed_uri = uri;
+    ngx_http_mskanban_forget_request_uri(r);
 
     ctx->subrequest = sr;
 
@@ -193,3 +200,21 @@ ngx_http_mskanban_board_from_uri(ngx_http_request_t *r, ngx_str_t *board)
     return ngx_http_mskanban_valid_id(board->data, board->len);
 }
 
+
+/*
+ * A subrequest shares its parent's variable values: drop a cached
+ * $request_uri, so that each of them computes its own.
+ */
+
+static void
+ngx_http_mskanban_forget_request_uri(ngx_http_request_t *r)
+{
+    ngx_http_variable_value_t      *vv;
+    ngx_http_mskanban_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_mskanban_module);
+
+    vv = &r->variables[mcf->request_uri_index];
+    vv->valid = 0;
+    vv->not_found = 0;
+}

@@ -194,10 +194,22 @@ ngx_http_mskanban_live(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_mskanban_postconfiguration(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_str_t                       name;
+    ngx_http_handler_pt            *h;
+    ngx_http_core_main_conf_t      *cmcf;
+    ngx_http_mskanban_main_conf_t  *mcf;
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mskanban_module);
+
+    /* see ngx_http_mskanban_authz.c: the subrequest has its own $request_uri */
+
+    ngx_str_set(&name, "request_uri");
+
+    mcf->request_uri_index = ngx_http_get_variable_index(cf, &name);
+    if (mcf->request_uri_index == NGX_ERROR) {
+        return NGX_ERROR;
+    }
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {

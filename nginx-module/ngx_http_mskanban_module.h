@@ -64,6 +64,8 @@ typedef struct {
     ngx_msec_t                      reconnect_max;
     ngx_uint_t                      max_subscribers;
 
+    ngx_int_t                       request_uri_index;
+
     u_char                         *addr;      /* NUL-terminated for hiredis */
     unsigned                        unix_socket:1;
     unsigned                        used:1;    /* some location streams */
