@@ -167,6 +167,7 @@ struct ngx_http_mskanban_sub_s {
 
     unsigned                        has_last:1;
     unsigned                        replay_wait:1;
+    unsigned                        replay_checked:1;
     unsigned                        has_seam:1;
     unsigned                        attached:1;
 };

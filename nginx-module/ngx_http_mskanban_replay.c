@@ -22,6 +22,10 @@
 static ngx_int_t ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub);
 static void ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r,
     void *privdata);
+static void ngx_http_mskanban_replay_info(redisAsyncContext *ac, void *r,
+    void *privdata);
+static ngx_int_t ngx_http_mskanban_replay_gap(ngx_http_mskanban_sub_t *sub,
+    redisReply *reply);
 static ngx_int_t ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
     redisReply *entry);
 
@@ -101,6 +105,23 @@ ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
         return NGX_AGAIN;
     }
 
+    if (!sub->replay_checked) {
+
+        /* first, whether the stream still holds everything after the id */
+
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_replay_info, sub,
+                               "XINFO STREAM " NGX_HTTP_MSKANBAN_BOARD_CHANNEL
+                               "%b" NGX_HTTP_MSKANBAN_TICKS_SUFFIX,
+                               sub->board_id, sub->board_id_len);
+        if (rc != REDIS_OK) {
+            return NGX_ERROR;
+        }
+
+        sub->refs++;
+
+        return NGX_OK;
+    }
+
     p = ngx_sprintf(start, "(%uL-%uL", sub->last.ms, sub->last.seq);
 
     rc = redisAsyncCommand(ac, ngx_http_mskanban_replay_reply, sub,
@@ -169,6 +190,135 @@ ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r, void *privdata)
 done:
 
     ngx_http_mskanban_sub_unref(sub);
+}
+
+
+/*
+ * XINFO STREAM: when Redis trimmed (MAXLEN) or lost (a restart without
+ * persistence) ticks newer than the client's id, the replay cannot be
+ * complete. The client is told with an event "RESYNC" (no id, so its
+ * Last-Event-ID stays) and should reload the board; what the stream still
+ * holds follows as usual.
+ */
+
+static void
+ngx_http_mskanban_replay_info(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply               *reply = r;
+    ngx_http_mskanban_sub_t  *sub = privdata;
+
+    ngx_int_t                 rc;
+    ngx_http_mskanban_msg_t  *msg;
+
+    static u_char  resync[] = "event: RESYNC\n"
+                              "data: {\"reason\":\"history\"}\n\n";
+
+    if (sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING || sub->data == NULL) {
+        goto done;
+    }
+
+    if (reply == NULL) {
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+        goto done;
+    }
+
+    sub->replay_checked = 1;
+
+    if (ngx_http_mskanban_replay_gap(sub, reply) == NGX_OK) {
+
+        ngx_log_error(NGX_LOG_INFO, sub->log, 0,
+                      "mskanban: ticks after %uL-%uL are gone, RESYNC",
+                      sub->last.ms, sub->last.seq);
+
+        msg = ngx_http_mskanban_msg_raw(resync, sizeof(resync) - 1, sub->log);
+        if (msg == NULL) {
+            ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_ERROR);
+            goto done;
+        }
+
+        rc = sub->transport->send(sub, msg);
+
+        ngx_http_mskanban_msg_release(msg);
+
+        if (rc != NGX_OK) {
+            goto done;
+        }
+    }
+
+    if (ngx_http_mskanban_replay_fetch(sub) == NGX_ERROR) {
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+    }
+
+done:
+
+    ngx_http_mskanban_sub_unref(sub);
+}
+
+
+/*
+ * NGX_OK when ticks after sub->last may be missing: the stream is gone, or
+ * the client's id is older than the first entry the stream still holds
+ * (trimmed by MAXLEN; in the rare case that exactly the entries up to it
+ * were trimmed the client reloads for nothing), or an entry newer than it
+ * was deleted (max-deleted-entry-id, Redis 7).
+ */
+
+static ngx_int_t
+ngx_http_mskanban_replay_gap(ngx_http_mskanban_sub_t *sub, redisReply *reply)
+{
+    size_t                   i;
+    ngx_str_t                name;
+    redisReply              *k, *v;
+    ngx_http_mskanban_sid_t  sid;
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        /* "ERR no such key": everything the client may have missed is gone */
+        return NGX_OK;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY) {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i + 1 < reply->elements; i += 2) {
+        k = reply->element[i];
+        v = reply->element[i + 1];
+
+        if (k->type != REDIS_REPLY_STRING) {
+            continue;
+        }
+
+        name.data = (u_char *) k->str;
+        name.len = k->len;
+
+        if (name.len == sizeof("first-entry") - 1
+            && ngx_strncmp(name.data, "first-entry", name.len) == 0)
+        {
+            if (v->type == REDIS_REPLY_ARRAY && v->elements > 0
+                && v->element[0]->type == REDIS_REPLY_STRING
+                && ngx_http_mskanban_sid_parse((u_char *) v->element[0]->str,
+                                               v->element[0]->len, &sid)
+                   == NGX_OK
+                && ngx_http_mskanban_sid_cmp(&sub->last, &sid) < 0)
+            {
+                return NGX_OK;
+            }
+
+            continue;
+        }
+
+        if (name.len == sizeof("max-deleted-entry-id") - 1
+            && ngx_strncmp(name.data, "max-deleted-entry-id", name.len) == 0
+            && v->type == REDIS_REPLY_STRING
+            && ngx_http_mskanban_sid_parse((u_char *) v->str, v->len, &sid)
+               == NGX_OK
+            && ngx_http_mskanban_sid_cmp(&sid, &sub->last) > 0)
+        {
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
 }
 
 

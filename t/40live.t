@@ -95,6 +95,22 @@ subtest 'Last-Event-ID replays what was missed, then goes live' => sub {
     }
 };
 
+subtest 'RESYNC when the stream no longer holds what a client missed' => sub {
+    my @ids = map { $redis->tick($board, 'TEST_TRIM', qq({"n":$_})) } 1 .. 5;
+    $redis->cmd('XTRIM', "mskanban:board:$board:ticks", 'MAXLEN', 2);
+    my $s = $a->stream($live, user => $alice, last_event_id => $ids[0]);
+    is($s->status, 200, 'open');
+    ok($s->wait_events(3, 5), 'events');
+    is($s->events->[0]{event}, 'RESYNC', 'RESYNC first');
+    ok(!defined $s->events->[0]{id}, 'without an id');
+    is_deeply([map { $_->{id} } @{ $s->events }[1, 2]], [@ids[3, 4]], 'then what the stream holds');
+    $s->close;
+    my $ok = $a->stream($live, user => $alice, last_event_id => $ids[3]);
+    ok($ok->wait_events(1, 5), 'from a retained id');
+    is_deeply($ok->ids, [$ids[4]], 'no RESYNC, just the rest');
+    $ok->close;
+};
+
 subtest 'no gap and no duplicate at the replay seam under load' => sub {
     my $first = $redis->tick($board, 'TEST_SEAM', '{"n":0}');
     my $pid = fork // die;
