@@ -46,10 +46,13 @@ static ngx_int_t ngx_http_mskanban_ws_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mskanban_ws_exit_process(ngx_cycle_t *cycle);
 
 static ngx_int_t ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r);
+static void ngx_http_mskanban_ws_forget_request_uri(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_ws_target(ngx_http_request_t *r,
     ngx_http_mskanban_ws_t *ws);
 static ngx_int_t ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_mskanban_ws_copy(ngx_pool_t *pool, ngx_str_t *dst,
+    ngx_str_t *src);
 static ngx_int_t ngx_http_mskanban_ws_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_ws_refuse(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -309,6 +312,7 @@ ngx_http_mskanban_ws_origin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_mskanban_ws_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_str_t                          name;
     ngx_http_handler_pt               *h;
     ngx_shm_zone_t                    *shm_zone;
     ngx_http_core_main_conf_t         *cmcf;
@@ -318,6 +322,13 @@ ngx_http_mskanban_ws_postconfiguration(ngx_conf_t *cf)
 
     if (!wmcf->used) {
         return NGX_OK;
+    }
+
+    ngx_str_set(&name, "request_uri");
+
+    wmcf->request_uri_index = ngx_http_get_variable_index(cf, &name);
+    if (wmcf->request_uri_index == NGX_ERROR) {
+        return NGX_ERROR;
     }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
@@ -562,7 +573,12 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
     ws = ngx_http_get_module_ctx(r, ngx_http_mskanban_ws_module);
 
     if (ws != NULL) {
-        return ws->done ? NGX_OK : NGX_AGAIN;
+        if (!ws->done) {
+            return NGX_AGAIN;
+        }
+
+        ngx_http_mskanban_ws_forget_request_uri(r);
+        return NGX_OK;
     }
 
     ws = ngx_pcalloc(r->pool, sizeof(ngx_http_mskanban_ws_t));
@@ -631,8 +647,29 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
 
     sr->unparsed_uri.data = uri.data;
     sr->unparsed_uri.len = wlcf->redeem_uri.len + 1 + args.len;
+    ngx_http_mskanban_ws_forget_request_uri(r);
 
     return NGX_AGAIN;
+}
+
+
+/*
+ * A subrequest shares its parent's variable values: a cached $request_uri
+ * is dropped, so that the subrequest (whose REQUEST_URI the core routes
+ * on) and the client's request (in the access log) compute their own.
+ */
+
+static void
+ngx_http_mskanban_ws_forget_request_uri(ngx_http_request_t *r)
+{
+    ngx_http_variable_value_t         *vv;
+    ngx_http_mskanban_ws_main_conf_t  *wmcf;
+
+    wmcf = ngx_http_get_module_main_conf(r, ngx_http_mskanban_ws_module);
+
+    vv = &r->variables[wmcf->request_uri_index];
+    vv->valid = 0;
+    vv->not_found = 0;
 }
 
 
@@ -749,21 +786,53 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
         return rc;
     }
 
-    ws->id.user = *user;
-    ws->id.session = *session;
-    ws->room_name = *room;
+    /*
+     * the values point into the upstream's buffer: keep copies and give
+     * the buffer (fastcgi_buffer_size) back, it would stay as long as the
+     * connection otherwise
+     */
 
-    if (workspace) {
-        ws->id.workspace = *workspace;
+    if (ngx_http_mskanban_ws_copy(r->pool, &ws->id.user, user) != NGX_OK
+        || ngx_http_mskanban_ws_copy(r->pool, &ws->id.session, session)
+           != NGX_OK
+        || ngx_http_mskanban_ws_copy(r->pool, &ws->room_name, room) != NGX_OK
+        || ngx_http_mskanban_ws_copy(r->pool, &ws->id.workspace, workspace)
+           != NGX_OK
+        || ngx_http_mskanban_ws_copy(r->pool, &ws->board, board) != NGX_OK)
+    {
+        ws->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return rc;
     }
 
-    if (board) {
-        ws->board = *board;
+    if (r->upstream && r->upstream->buffer.start) {
+        if (ngx_pfree(r->pool, r->upstream->buffer.start) == NGX_OK) {
+            ngx_memzero(&r->upstream->buffer, sizeof(ngx_buf_t));
+        }
     }
 
     ws->status = NGX_OK;
 
     return rc;
+}
+
+
+static ngx_int_t
+ngx_http_mskanban_ws_copy(ngx_pool_t *pool, ngx_str_t *dst, ngx_str_t *src)
+{
+    if (src == NULL || src->len == 0) {
+        ngx_str_null(dst);
+        return NGX_OK;
+    }
+
+    dst->data = ngx_pnalloc(pool, src->len);
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, src->data, src->len);
+    dst->len = src->len;
+
+    return NGX_OK;
 }
 
 

@@ -67,6 +67,7 @@ typedef struct {
     ngx_uint_t                      max_connections;
     size_t                          publish_buffer;
     ngx_shm_zone_t                 *shm_zone;
+    ngx_int_t                       request_uri_index;
     unsigned                        used:1;
 } ngx_http_mskanban_ws_main_conf_t;
 
