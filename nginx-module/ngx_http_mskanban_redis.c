@@ -78,6 +78,7 @@ ngx_http_mskanban_redis_init(ngx_http_mskanban_redis_t *rd, const char *name,
 void
 ngx_http_mskanban_redis_connect(ngx_http_mskanban_redis_t *rd)
 {
+    ngx_uint_t                      level;
     redisAsyncContext              *ac;
     ngx_http_mskanban_main_conf_t  *mcf;
 
@@ -103,7 +104,8 @@ ngx_http_mskanban_redis_connect(ngx_http_mskanban_redis_t *rd)
     }
 
     if (ac->err) {
-        ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
+        level = ngx_http_mskanban_redis_level(rd);
+        ngx_log_error(level, ngx_cycle->log, 0,
                       "mskanban: redis %s connection to \"%V\" failed: %s",
                       rd->name, &mcf->host, ac->errstr);
         redisAsyncFree(ac);
@@ -121,7 +123,11 @@ ngx_http_mskanban_redis_connect(ngx_http_mskanban_redis_t *rd)
     rd->ac = ac;
     rd->state = NGX_HTTP_MSKANBAN_REDIS_CONNECTING;
 
-    (void) redisEnableKeepAlive(&ac->c);
+    /* TCP keepalive notices a Redis host that vanished without a reset */
+
+    if (!mcf->unix_socket) {
+        (void) redisEnableKeepAlive(&ac->c);
+    }
     (void) redisAsyncSetDisconnectCallback(ac,
                                         ngx_http_mskanban_redis_disconnected);
     (void) redisAsyncSetConnectCallback(ac, ngx_http_mskanban_redis_connected);
@@ -171,7 +177,10 @@ ngx_http_mskanban_redis_context(ngx_http_mskanban_redis_t *rd)
 }
 
 
-/* the first failure after a success is an error, the retries are info */
+/*
+ * The first failure after a success is an error, the retries are info.
+ * Call it once per message: ngx_log_error() evaluates its level twice.
+ */
 
 static ngx_uint_t
 ngx_http_mskanban_redis_level(ngx_http_mskanban_redis_t *rd)
@@ -227,7 +236,7 @@ ngx_http_mskanban_redis_schedule(ngx_http_mskanban_redis_t *rd)
 static void
 ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
 {
-    ngx_uint_t          was_ready;
+    ngx_uint_t          was_ready, level;
     redisAsyncContext  *ac;
 
     ac = rd->ac;
@@ -236,7 +245,8 @@ ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
         return;
     }
 
-    ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
+    level = ngx_http_mskanban_redis_level(rd);
+    ngx_log_error(level, ngx_cycle->log, 0,
                   "mskanban: redis %s connection to \"%V\" %s",
                   rd->name, &rd->mcf->host, what);
 
@@ -264,6 +274,7 @@ ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
 static void
 ngx_http_mskanban_redis_connected(const redisAsyncContext *cac, int status)
 {
+    ngx_uint_t                      level;
     redisAsyncContext              *ac;
     ngx_http_mskanban_redis_t      *rd;
     ngx_http_mskanban_main_conf_t  *mcf;
@@ -279,7 +290,8 @@ ngx_http_mskanban_redis_connected(const redisAsyncContext *cac, int status)
 
         /* hiredis frees the context when this returns */
 
-        ngx_log_error(ngx_http_mskanban_redis_level(rd), ngx_cycle->log, 0,
+        level = ngx_http_mskanban_redis_level(rd);
+        ngx_log_error(level, ngx_cycle->log, 0,
                       "mskanban: redis %s connection to \"%V\" failed: %s",
                       rd->name, &rd->mcf->host,
                       ac->errstr ? ac->errstr : "unknown error");
