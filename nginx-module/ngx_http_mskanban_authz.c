@@ -21,6 +21,8 @@ static ngx_int_t ngx_http_mskanban_authz_done(ngx_http_request_t *r,
 static ngx_int_t ngx_http_mskanban_board_from_uri(ngx_http_request_t *r,
     ngx_str_t *board);
 static void ngx_http_mskanban_forget_request_uri(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mskanban_copy(ngx_pool_t *pool, ngx_str_t *dst,
+    ngx_str_t *src);
 
 
 ngx_int_t
@@ -162,11 +164,26 @@ ngx_http_mskanban_authz_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
         return rc;
     }
 
-    ctx->id.user = *user;
-    ctx->id.session = *session;
+    /*
+     * the values point into the upstream's buffer (fastcgi_buffer_size),
+     * which would stay in the request pool as long as the stream: keep
+     * copies and give the buffer back
+     */
 
-    if (workspace) {
-        ctx->id.workspace = *workspace;
+    if (ngx_http_mskanban_copy(r->pool, &ctx->id.user, user) != NGX_OK
+        || ngx_http_mskanban_copy(r->pool, &ctx->id.session, session)
+           != NGX_OK
+        || ngx_http_mskanban_copy(r->pool, &ctx->id.workspace, workspace)
+           != NGX_OK)
+    {
+        ctx->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return rc;
+    }
+
+    if (r->upstream && r->upstream->buffer.start
+        && ngx_pfree(r->pool, r->upstream->buffer.start) == NGX_OK)
+    {
+        ngx_memzero(&r->upstream->buffer, sizeof(ngx_buf_t));
     }
 
     return rc;
@@ -217,4 +234,24 @@ ngx_http_mskanban_forget_request_uri(ngx_http_request_t *r)
     vv = &r->variables[mcf->request_uri_index];
     vv->valid = 0;
     vv->not_found = 0;
+}
+
+
+static ngx_int_t
+ngx_http_mskanban_copy(ngx_pool_t *pool, ngx_str_t *dst, ngx_str_t *src)
+{
+    if (src == NULL || src->len == 0) {
+        ngx_str_null(dst);
+        return NGX_OK;
+    }
+
+    dst->data = ngx_pnalloc(pool, src->len);
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(dst->data, src->data, src->len);
+    dst->len = src->len;
+
+    return NGX_OK;
 }
