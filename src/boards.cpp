@@ -3,6 +3,7 @@
 
 #include "activity.hpp"
 #include "authz.hpp"
+#include "sessions.hpp"
 #include "ticks.hpp"
 
 namespace msk {
@@ -76,6 +77,10 @@ Status delete_board(Db &db, Redis &redis, const std::string &user_id, const std:
     tx.commit();
     ev.board_id = board_id;  // still tell the board's live viewers
     publish_tick(redis, ev);
+    // Then close every live stream and relay connection on the board.
+    JsonPtr revoke = own(json_pack("{s:s, s:s, s:s}", "type", "board", "boardId", board_id.c_str(),
+                                   "workspaceId", a->workspace_id.c_str()));
+    publish_revocation(redis, dump(revoke.get()));
     return ok_status();
 }
 

@@ -6,21 +6,28 @@
 
 namespace msk {
 
+// XADD and PUBLISH in one script: Redis runs a script atomically, so ticks reach the
+// channel in the order of their stream ids even when several workers publish for the
+// same board at once (two separate commands could interleave). KEYS: stream, channel.
+// ARGV: max length, verb, data. Returns the stream id.
+static const char *kPublishScript = R"LUA(
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'verb', ARGV[2], 'data', ARGV[3])
+redis.call('PUBLISH', KEYS[2], id .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
+return id
+)LUA";
+
 std::string publish_tick(Redis &redis, const Event &e) {
     if (e.board_id.empty()) return "";
     JsonPtr data = own(event_json(e));
     std::string json = dump(data.get());
     std::string board_key = "mskanban:board:" + e.board_id;
-    auto added = redis.command({"XADD", board_key + ":ticks", "MAXLEN", "~", std::to_string(kTickStreamMaxLen), "*",
-                                "verb", e.verb, "data", json});
+    auto added = redis.command({"EVAL", kPublishScript, "2", board_key + ":ticks", board_key,
+                                std::to_string(kTickStreamMaxLen), e.verb, json});
     if (!added || added->type != REDIS_REPLY_STRING) {
         log_warn("tick " + e.verb + " for board " + e.board_id + " not published (redis unavailable)");
         return "";
     }
-    std::string stream_id(added->str, added->len);
-    if (!redis.command({"PUBLISH", board_key, stream_id + " " + e.verb + " " + json}))
-        log_warn("tick " + stream_id + " stored but not published (redis unavailable)");
-    return stream_id;
+    return std::string(added->str, added->len);
 }
 
 }  // namespace msk

@@ -1,7 +1,7 @@
 // Board ticks: after a mutation commits, its event goes to the board's bounded replay
-// stream (XADD mskanban:board:<id>:ticks MAXLEN ~ 1000) and then to the board channel
-// (PUBLISH mskanban:board:<id> "<streamId> <VERB> <json>"), where the live stream and
-// other hosts pick it up. Best effort: PostgreSQL already holds the change and its
+// stream (XADD mskanban:board:<id>:ticks MAXLEN ~ 1000) and to the board channel
+// (PUBLISH mskanban:board:<id> "<streamId> <VERB> <json>"), atomically and so in stream
+// order, where the live stream and other hosts pick it up. Best effort: PostgreSQL already holds the change and its
 // activity row, so a Redis failure is logged and never fails the request.
 #pragma once
 

@@ -212,5 +212,16 @@ subtest 'graceful reload closes streams cleanly; clients come back' => sub {
     unlike($a->log_text, qr/\[(alert|emerg|crit)\]/, 'no alerts in the error log');
 };
 
+subtest 'deleting a board tells its viewers, then closes their streams' => sub {
+    my (undef, $doomed) = MSKanban::Live::board($t, $alice);
+    my $s = $a->stream("/api/boards/$doomed/live", user => $alice);
+    is($s->status, 200, 'streaming the board');
+    sleep 0.3;
+    is($alice->delete("/boards/$doomed")->{status}, 204, 'board deleted');
+    ok($s->wait_done(5), 'the stream closed');
+    is($s->events->[-1] && $s->events->[-1]{event}, 'BOARD_DELETED', 'after a BOARD_DELETED tick');
+    refused($a->stream("/api/boards/$doomed/live", user => $alice), 404, 'NOT_FOUND', 'reconnect');
+};
+
 $a->stop;
 done_testing;
