@@ -84,6 +84,11 @@ subtest 'the upgrade needs a ticket the core redeems' => sub {
     $ws = $a->connect('/api/ws', ticket => MSKanban::WS::ticket($alice, $room));
     is($ws->status, 101, '/api/ws?t=: the ticket names the room');
     $ws->close;
+    $ws = $a->connect("/api/ws?room=$room", ticket => MSKanban::WS::ticket($alice, $room));
+    is($ws->status, 101, '/api/ws?room=&t=: the room in the query');
+    $ws->close;
+    $ws = $a->connect("/api/ws?room=board:$board", ticket => MSKanban::WS::ticket($alice, $room));
+    is($ws->status, 401, '/api/ws?room=: another room than the ticket\'s: 401');
 
     my $carol = $t->user;
     my $r = $carol->post('/auth/ws-ticket', { room => $room });
@@ -147,6 +152,21 @@ subtest 'a message reaches every other connection of the room, never its sender'
     my %pids = map { (split ' ')[0] => 1 } grep {m{ 101 GET /api/ws/}} split /\n/, $a->log_text('access.log');
     cmp_ok(scalar keys %pids, '>=', 2, 'connections were served by both workers') or diag(join ' ', keys %pids)
         unless $ENV{MSKANBAN_VALGRIND};
+};
+
+subtest 'the stack\'s own nginx serves the relay (conf/nginx/mskanban-ws.conf)' => sub {
+    my ($port) = $t->url =~ /:(\d+)$/;
+    my $x = MSKanban::WS::Raw->new($port, "$path?t=" . MSKanban::WS::ticket($alice, $room));
+    my $y = MSKanban::WS::Raw->new($port, "$path?t=" . MSKanban::WS::ticket($bob, $room));
+    plan skip_all => 'the stack\'s nginx has no relay' if $x->status == 404;
+    is($x->status, 101, 'upgraded on the stack');
+    is($y->status, 101, 'and another');
+    my $z = join_room($a, $alice);
+    sleep 0.2;
+    $x->send_binary('from the stack');
+    is(($y->read_message(5) // {})->{payload}, 'from the stack', 'relayed on the stack');
+    is(($z->read_message(5) // {})->{payload}, 'from the stack', 'and to another nginx');
+    $_->close for $x, $y, $z;
 };
 
 subtest 'two nginx hosts share the room through Redis' => sub {
