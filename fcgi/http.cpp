@@ -33,6 +33,22 @@ std::optional<std::string> Request::query_param(const std::string &name) const {
     return std::nullopt;
 }
 
+std::string cookie_value(const std::string &header, const std::string &name) {
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find(';', pos);
+        if (end == std::string::npos) end = header.size();
+        size_t b = header.find_first_not_of(' ', pos);
+        if (b < end) {
+            size_t eq = header.find('=', b);
+            if (eq < end && header.compare(b, eq - b, name) == 0 && eq - b == name.size())
+                return header.substr(eq + 1, end - eq - 1);
+        }
+        pos = end + 1;
+    }
+    return {};
+}
+
 const char *status_text(int status) {
     switch (status) {
         case 200: return "OK";

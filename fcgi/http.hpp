@@ -35,6 +35,8 @@ struct Response {
 };
 
 std::string url_decode(const std::string &s);
+// A cookie's value from a Cookie header; "" when absent.
+std::string cookie_value(const std::string &header, const std::string &name);
 const char *status_text(int status);
 
 }  // namespace msk

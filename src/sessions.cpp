@@ -58,22 +58,6 @@ Status revoke_session(Db &db, Redis &redis, const std::string &user_id, const st
     return ok_status();
 }
 
-std::string cookie_value(const std::string &header, const std::string &name) {
-    size_t pos = 0;
-    while (pos < header.size()) {
-        size_t end = header.find(';', pos);
-        if (end == std::string::npos) end = header.size();
-        size_t b = header.find_first_not_of(' ', pos);
-        if (b < end) {
-            size_t eq = header.find('=', b);
-            if (eq < end && header.compare(b, eq - b, name) == 0 && eq - b == name.size())
-                return header.substr(eq + 1, end - eq - 1);
-        }
-        pos = end + 1;
-    }
-    return {};
-}
-
 void publish_revocation(Redis &redis, const std::string &json) {
     if (!redis.command({"PUBLISH", "mskanban:revoke", json}))
         log_warn("revocation not published (redis down); live connections close on their next check");

@@ -39,8 +39,6 @@ Result<std::vector<SessionRow>> list_sessions(Db &db, const Config &cfg, const s
 // so live streams and relays close it.
 Status revoke_session(Db &db, Redis &redis, const std::string &user_id, const std::string &session_id);
 
-// Extracts a cookie's value from a Cookie header; "" when absent.
-std::string cookie_value(const std::string &header, const std::string &name);
 // Publishes a revocation notice on mskanban:revoke (best effort; logged when Redis is down).
 void publish_revocation(Redis &redis, const std::string &json);
 
