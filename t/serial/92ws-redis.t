@@ -36,7 +36,7 @@ for my $ws (@ws) {
 }
 
 $t->stack('start-redis');
-ok(MSKanban::Live::wait_until(sub { $ng->ready_count >= $ready + 2 }, 15), 'every worker resubscribed');
+ok(MSKanban::Live::wait_until(sub { $ng->ready_count >= $ready + $ng->{workers} }, 15), 'every worker resubscribed');
 sleep 0.3;
 @ws = map { open_ws() } 1 .. 4;
 is($_->status, 101, 'upgraded again') for @ws;
