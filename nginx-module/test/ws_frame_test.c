@@ -400,6 +400,54 @@ main(void)
     ok(ngx_http_mskanban_ws_frame_header(hdr, 8, 2) == 2 && hdr[0] == 0x88,
        "header: close");
 
+    /* random input: the parser ends in an event, AGAIN or an error, never past */
+
+    {
+        int                            i, bad;
+        size_t                         len, j;
+        u_char                        *pos;
+        ngx_int_t                      rc;
+        ngx_http_mskanban_ws_event_t   ev;
+        ngx_http_mskanban_ws_parser_t  p;
+
+        bad = 0;
+
+        for (i = 0; i < 20000; i++) {
+            len = 1 + (size_t) rand() % 300;
+
+            for (j = 0; j < len; j++) {
+                in[j] = (u_char) rand();
+            }
+
+            /* mostly well-formed headers, so that payloads get parsed too */
+            if (i % 2) {
+                in[0] = (u_char) (0x80 | (rand() % 3));
+                in[1] = (u_char) (0x80 | (rand() % 126));
+            }
+
+            ngx_http_mskanban_ws_parser_init(&p, 100 + (uint64_t) (rand() % 200));
+            pos = in;
+
+            for ( ;; ) {
+                rc = ngx_http_mskanban_ws_parse(&p, &pos, in + len, &ev);
+
+                if (pos < in || pos > in + len
+                    || (rc == NGX_OK && ev.type == NGX_HTTP_MSKANBAN_WS_EV_DATA
+                        && (ev.data < in || ev.data + ev.len > in + len)))
+                {
+                    bad++;
+                    break;
+                }
+
+                if (rc != NGX_OK || pos == in + len) {
+                    break;
+                }
+            }
+        }
+
+        ok(bad == 0, "random input: always within the buffer");
+    }
+
     free(big);
 
     printf("1..%d\n", tests);
