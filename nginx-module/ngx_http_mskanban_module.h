@@ -110,6 +110,16 @@ typedef struct {
 } ngx_http_mskanban_identity_t;
 
 
+/* a revocation from the core; only the ids its type carries are set */
+typedef struct {
+    ngx_str_t                       type;
+    ngx_str_t                       user;
+    ngx_str_t                       session;
+    ngx_str_t                       workspace;
+    ngx_str_t                       board;
+} ngx_http_mskanban_revocation_t;
+
+
 /*
  * A transport delivers events to one client. send() queues a message
  * (taking its own reference) and returns NGX_ERROR when the subscriber had
@@ -286,6 +296,11 @@ void ngx_http_mskanban_replay_redis_ready(ngx_http_mskanban_redis_t *rd);
 
 /* ngx_http_mskanban_revoke.c */
 void ngx_http_mskanban_revoke(u_char *json, size_t len);
+ngx_int_t ngx_http_mskanban_revocation_parse(u_char *json, size_t len,
+    ngx_http_mskanban_revocation_t *rv);
+ngx_uint_t ngx_http_mskanban_revocation_match(
+    ngx_http_mskanban_revocation_t *rv, ngx_http_mskanban_identity_t *id,
+    ngx_str_t *board);
 
 /* ngx_http_mskanban_authz.c */
 ngx_int_t ngx_http_mskanban_authz_handler(ngx_http_request_t *r);

@@ -67,7 +67,6 @@ static void ngx_http_mskanban_ws_room_confirmed(
 static void ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
     u_char *payload, size_t len);
 static void ngx_http_mskanban_ws_revoke(u_char *json, size_t len);
-static ngx_uint_t ngx_http_mskanban_ws_str_eq(ngx_str_t *a, ngx_str_t *b);
 static void ngx_http_mskanban_ws_close_open(ngx_uint_t code);
 static void ngx_http_mskanban_ws_on_message(redisAsyncContext *ac, void *r,
     void *privdata);
@@ -534,69 +533,22 @@ ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
 
 
 /*
- * A revocation from the core (see ngx_http_mskanban_revoke.c for the
- * shapes): every id it names must match the connection's.
+ * A revocation from the core, read and matched as for the live streams
+ * (ngx_http_mskanban_revoke.c): matching connections are closed with 1008.
  */
 
 static void
 ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
 {
-    ngx_str_t                       type, session, user, workspace, board;
-    ngx_uint_t                      n;
-    ngx_queue_t                    *q, *next;
-    ngx_http_mskanban_ws_t         *ws;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
+    ngx_uint_t                       n;
+    ngx_queue_t                     *q, *next;
+    ngx_http_mskanban_ws_t          *ws;
+    ngx_http_mskanban_revocation_t   rv;
+    ngx_http_mskanban_ws_worker_t   *w = &ngx_http_mskanban_ws_worker;
 
-    ngx_str_null(&session);
-    ngx_str_null(&user);
-    ngx_str_null(&workspace);
-    ngx_str_null(&board);
+    /* the live stream's handler logs what it cannot read */
 
-    if (ngx_http_mskanban_json_string(json, len, "type", &type) != NGX_OK) {
-        return;
-    }
-
-    (void) ngx_http_mskanban_json_string(json, len, "sessionId", &session);
-    (void) ngx_http_mskanban_json_string(json, len, "userId", &user);
-    (void) ngx_http_mskanban_json_string(json, len, "workspaceId",
-                                         &workspace);
-    (void) ngx_http_mskanban_json_string(json, len, "boardId", &board);
-
-    /* only the ids each type carries */
-
-    if (type.len == 7 && ngx_strncmp(type.data, "session", 7) == 0) {
-        ngx_str_null(&user);
-        ngx_str_null(&workspace);
-        ngx_str_null(&board);
-
-    } else if (type.len == 4 && ngx_strncmp(type.data, "user", 4) == 0) {
-        ngx_str_null(&session);
-        ngx_str_null(&workspace);
-        ngx_str_null(&board);
-
-    } else if (type.len == 6 && ngx_strncmp(type.data, "member", 6) == 0) {
-        ngx_str_null(&session);
-        ngx_str_null(&board);
-
-        if (user.len == 0 || workspace.len == 0) {
-            return;
-        }
-
-    } else if (type.len == 9 && ngx_strncmp(type.data, "workspace", 9) == 0) {
-        ngx_str_null(&session);
-        ngx_str_null(&user);
-        ngx_str_null(&board);
-
-    } else if (type.len == 5 && ngx_strncmp(type.data, "board", 5) == 0) {
-        ngx_str_null(&session);
-        ngx_str_null(&user);
-        ngx_str_null(&workspace);
-
-    } else {
-        return;
-    }
-
-    if (session.len + user.len + workspace.len + board.len == 0) {
+    if (ngx_http_mskanban_revocation_parse(json, len, &rv) != NGX_OK) {
         return;
     }
 
@@ -610,13 +562,7 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
         ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, all_link);
 
         if (ws->state >= NGX_HTTP_MSKANBAN_WS_CLOSING
-            || (session.len
-                && !ngx_http_mskanban_ws_str_eq(&session, &ws->id.session))
-            || (user.len && !ngx_http_mskanban_ws_str_eq(&user, &ws->id.user))
-            || (workspace.len
-                && !ngx_http_mskanban_ws_str_eq(&workspace,
-                                                &ws->id.workspace))
-            || (board.len && !ngx_http_mskanban_ws_str_eq(&board, &ws->board)))
+            || !ngx_http_mskanban_revocation_match(&rv, &ws->id, &ws->board))
         {
             continue;
         }
@@ -626,18 +572,9 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
         n++;
     }
 
-    if (n) {
-        ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
-                      "mskanban: revocation of type \"%V\" closed %ui "
-                      "websockets", &type, n);
-    }
-}
-
-
-static ngx_uint_t
-ngx_http_mskanban_ws_str_eq(ngx_str_t *a, ngx_str_t *b)
-{
-    return a->len == b->len && ngx_strncmp(a->data, b->data, a->len) == 0;
+    ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
+                  "mskanban: revocation of type \"%V\" closed %ui websockets",
+                  &rv.type, n);
 }
 
 
