@@ -3,6 +3,8 @@
 //   check-config   load and validate the config; exit 1 naming the bad key
 //   health         check PostgreSQL and Redis with the config's settings
 //   gen-secrets    print a new secrets file (at_rest_key, hash_key) on stdout
+//   gc             delete rows that can never be used again (ended sessions, expired
+//                  idempotency keys); safe to run at any time, e.g. daily from cron
 #include <sodium.h>
 
 #include <cstring>
@@ -11,13 +13,14 @@
 #include "base64url.hpp"
 #include "config.hpp"
 #include "crypto.hpp"
+#include "idempotency.hpp"
 #include "migrate.hpp"
 #include "redis.hpp"
 
 using namespace msk;
 
 static int usage() {
-    std::cerr << "usage: mskanbanctl [-c mskanban.conf] migrate|check-config|health|gen-secrets\n";
+    std::cerr << "usage: mskanbanctl [-c mskanban.conf] migrate|check-config|health|gc|gen-secrets\n";
     return 2;
 }
 
@@ -55,6 +58,22 @@ static int cmd_health(const Config &cfg) {
     return db_up && redis_up ? 0 : 1;
 }
 
+static int cmd_gc(const Config &cfg) {
+    try {
+        Db db(cfg.database_url);
+        pqxx::work tx(db.conn());
+        auto sessions = tx.exec_prepared("gc_sessions", cfg.session_idle_s);
+        auto keys = tx.exec_prepared("gc_idempotency_keys", kIdempotencyHours * 3600);
+        tx.commit();
+        std::cout << "deleted " << sessions.affected_rows() << " ended sessions, " << keys.affected_rows()
+                  << " expired idempotency keys\n";
+        return 0;
+    } catch (const std::exception &e) {
+        std::cerr << "mskanbanctl: gc failed: " << e.what() << "\n";
+        return 1;
+    }
+}
+
 static int cmd_gen_secrets() {
     std::cout << "# MSKanban server secrets. Keep this file private (mode 0600) and backed up:\n"
                  "# losing at_rest_key makes stored TOTP secrets unreadable.\n"
@@ -85,5 +104,6 @@ int main(int argc, char **argv) {
     }
     if (cmd == "migrate") return cmd_migrate(*cfg);
     if (cmd == "health") return cmd_health(*cfg);
+    if (cmd == "gc") return cmd_gc(*cfg);
     return usage();
 }

@@ -3,7 +3,7 @@ use strict;
 use warnings;
 use Test::More;
 use File::Temp qw(tempfile);
-use MSKanban::Test;
+use MSKanban::Test qw(envelope);
 
 my $t = MSKanban::Test->new;
 my $ctl = $t->env('MSKANBAN_BUILD') . '/mskanbanctl';
@@ -53,6 +53,26 @@ isnt($rc, 0, 'the worker refuses a bad environment override');
 like($out, qr/MSKANBAN_THREADS.*"threads"/, 'names the variable and key');
 ($rc, $out) = run("MSKANBAN_SECRETS_FILE=/nonexistent", $fcgi, '-c', $conf, '--check-config');
 like($out, qr/secrets_file/, 'a missing secrets file is named');
+
+# gc: ended sessions (a day after they ended) and expired idempotency keys go; live ones stay.
+{
+    my $u = $t->user;
+    my @ended = map { my $c = $t->client; $c->login($u->email, $u->{authHash}); $c->{session_id} } 1 .. 3;
+    my $dbh = $t->dbh;
+    $dbh->do(q{UPDATE sessions SET expires_at = now() - interval '2 days' WHERE id = ?}, undef, $ended[0]);
+    $dbh->do(q{UPDATE sessions SET revoked_at = now() - interval '2 days' WHERE id = ?}, undef, $ended[1]);
+    $dbh->do(q{UPDATE sessions SET last_seen_at = now() - interval '3 days' WHERE id = ?}, undef, $ended[2]);
+    my $created = $u->post('/workspaces', { encName => envelope(32), encWorkspaceKey => envelope(32) },
+        { 'Idempotency-Key' => "gc-$$" });
+    is($created->{status}, 201, 'a POST with an Idempotency-Key');
+    $dbh->do(q{UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ?}, undef, "gc-$$");
+    ($rc, $out) = run($ctl, '-c', $conf, 'gc');
+    is($rc, 0, 'gc') or diag $out;
+    like($out, qr/deleted [1-9]\d* ended sessions, [1-9]\d* expired idempotency keys/, 'gc reports what it deleted');
+    is($t->count_rows('SELECT 1 FROM sessions WHERE id = ANY($1)', \@ended), 0, 'ended sessions deleted');
+    is($t->count_rows('SELECT 1 FROM idempotency_keys WHERE key = $1', "gc-$$"), 0, 'expired key deleted');
+    is($u->get('/me')->{status}, 200, 'the live session is untouched');
+}
 
 # gen-secrets: two different 32-byte keys.
 ($rc, $out) = run($ctl, 'gen-secrets');
