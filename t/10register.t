@@ -5,7 +5,10 @@ use Test::More;
 use MSKanban::Test;
 
 my $t = MSKanban::Test->new;
-my $users = sub { $t->count_rows('SELECT 1 FROM users') };
+# Test files run in parallel, so "nothing stored" counts this process's users (every
+# email from unique_email carries the pid) plus, per case, the case's own email.
+my $users = sub { $t->count_rows(q{SELECT 1 FROM users WHERE email LIKE '%-' || $1 || '-%'}, $$) };
+my $stored = sub { defined $_[0] ? $t->count_rows('SELECT 1 FROM users WHERE email = lower($1)', $_[0]) : 0 };
 
 my $reg = $t->registration(email => 'Mixed.Case-' . $$ . '@Example.ORG');
 my $r = $t->client->post('/auth/register', $reg);
@@ -27,6 +30,7 @@ my $before = $users->();
 $r = $t->client->post('/auth/register', $t->registration(email => uc $reg->{email}));
 $t->error_is($r, 409, 'CONFLICT', 'duplicate email');
 is($users->(), $before, 'duplicate: nothing stored');
+is($stored->($reg->{email}), 1, 'duplicate: still one account for the email');
 
 # Every bad input: 400 with the error shape, and no row stored.
 my @bad = (
@@ -62,6 +66,7 @@ for my $case (@bad) {
     my $res = $t->client->post('/auth/register', $body);
     $t->error_is($res, 400, 'BAD_REQUEST', $name);
     is($users->(), $n, "$name: nothing stored");
+    is($stored->(ref $body->{email} ? undef : $body->{email}), 0, "$name: no user with that email");
 }
 
 # Bodies that are not a JSON object.

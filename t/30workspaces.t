@@ -30,7 +30,7 @@ $t->ok_status($r, 200, 'rename');
 isnt($r->{json}{workspace}{encName}, $name, 'renamed');
 
 # --- bad input: nothing stored -------------------------------------------------------------
-my $before = $count->('SELECT 1 FROM workspaces');
+my $before = $t->owned_rows(workspaces => $alice->id);
 for my $case (
     [{}, 'empty body'],
     [{ encName => 'plain text', encWorkspaceKey => envelope(48) }, 'plaintext name'],
@@ -48,7 +48,8 @@ $t->error_is($alice->post('/workspaces', '[1,2]', { 'Content-Type' => 'applicati
 $t->error_is($alice->post('/workspaces', 'x' x (2 * 1024 * 1024 - 100), { 'Content-Type' => 'application/json' }), 413, 'PAYLOAD_TOO_LARGE', 'create: oversize body');
 $t->error_is($alice->patch("/workspaces/$id", { encName => 'nope' }), 400, 'BAD_REQUEST', 'rename: plaintext');
 $t->error_is($alice->patch("/workspaces/$id", {}), 400, 'BAD_REQUEST', 'rename: nothing');
-is($count->('SELECT 1 FROM workspaces'), $before, 'no workspace stored by bad input');
+is($t->owned_rows(workspaces => $alice->id), $before, 'no workspace stored by bad input');
+is($t->orphan_workspaces, 0, 'no workspace stored without its member row');
 
 # --- anonymous and non-members ---------------------------------------------------------
 my $anon = $t->client;

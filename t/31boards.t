@@ -27,7 +27,7 @@ $t->ok_status($alice->get("/boards/$board->{id}"), 200, 'get board');
 $r = $alice->patch("/boards/$board->{id}", { encName => envelope() });
 $t->ok_status($r, 200, 'rename board');
 
-my $boards_before = $count->('SELECT 1 FROM boards');
+my $boards_before = $t->owned_rows(boards => $alice->id);
 for my $case (
     [{}, 'empty'], [{ encName => envelope() }, 'no board key'], [{ encBoardKey => envelope() }, 'no name'],
     [{ encName => 'x', encBoardKey => envelope() }, 'plaintext name'], [{ encName => envelope(), encBoardKey => [] }, 'key not a string'],
@@ -36,7 +36,7 @@ for my $case (
     $t->error_is($alice->post("/workspaces/$ws/boards", $case->[0]), 400, 'BAD_REQUEST', "create board: $case->[1]");
 }
 $t->error_is($alice->post("/workspaces/$ws/boards", { id => $board->{id}, encName => envelope(), encBoardKey => envelope() }), 409, 'CONFLICT', 'board id taken');
-is($count->('SELECT 1 FROM boards'), $boards_before, 'no board stored by bad input');
+is($t->owned_rows(boards => $alice->id), $boards_before, 'no board stored by bad input');
 $t->error_is($alice->patch("/boards/$board->{id}", { encName => 5 }), 400, 'BAD_REQUEST', 'rename: wrong type');
 
 $t->error_is($anon->get("/workspaces/$ws/boards"), 401, 'UNAUTHORIZED', 'list boards: anonymous');
@@ -71,7 +71,7 @@ $r = $alice->patch("/columns/$todo->{id}", { wipLimit => undef, isDone => \1, en
 $t->ok_status($r, 200, 'clear the wip limit, set done, rename');
 is($r->{json}{column}{wipLimit}, undef, 'wip limit cleared');
 
-my $cols_before = $count->('SELECT 1 FROM columns');
+my $cols_before = $t->owned_rows(columns => $alice->id);
 for my $case (
     [{}, 'empty'], [{ encName => 'plain' }, 'plaintext'], [{ encName => envelope(), wipLimit => 0 }, 'wip 0'],
     [{ encName => envelope(), wipLimit => '3' }, 'wip as string'], [{ encName => envelope(), isDone => 'yes' }, 'done not boolean'],
@@ -82,7 +82,7 @@ for my $case (
 }
 $t->error_is($alice->patch("/columns/$todo->{id}", {}), 400, 'BAD_REQUEST', 'patch column: nothing to change');
 $t->error_is($alice->patch("/columns/$todo->{id}", { wipLimit => -1 }), 400, 'BAD_REQUEST', 'patch column: negative wip');
-is($count->('SELECT 1 FROM columns'), $cols_before, 'no column stored by bad input');
+is($t->owned_rows(columns => $alice->id), $cols_before, 'no column stored by bad input');
 
 $t->error_is($anon->get("/boards/$b/columns"), 401, 'UNAUTHORIZED', 'columns: anonymous');
 $t->error_is($bob->get("/boards/$b/columns"), 404, 'NOT_FOUND', 'columns: non-member');

@@ -33,7 +33,7 @@ my @more = map { $k->card($alice, $c1) } 1 .. 3;
 my $top = $k->card($alice, $c1, beforeCardId => $card->{id});
 is_deeply($k->column_order($c1), [ $top->{id}, $card->{id}, map { $_->{id} } @more ], 'insert before the first, the rest appended');
 
-my $cards_before = $count->('SELECT 1 FROM cards');
+my $cards_before = $t->owned_rows(cards => $alice->id);
 for my $case (
     [{}, 'empty'], [{ encTitle => 'plain' }, 'plaintext title'], [{ encTitle => 1 }, 'title not a string'],
     [{ encTitle => envelope(), encDescription => 'plain' }, 'plaintext description'],
@@ -47,7 +47,7 @@ for my $case (
 }
 $t->error_is($alice->post("/columns/$c1/cards", { encTitle => envelope(), afterCardId => $card->{id}, beforeCardId => $more[1]{id} }), 409, 'CONFLICT', 'non-adjacent neighbours');
 $t->error_is($alice->post("/columns/cnosuchcolumn00000000000/cards", { encTitle => envelope() }), 404, 'NOT_FOUND', 'unknown column');
-is($count->('SELECT 1 FROM cards'), $cards_before, 'no card stored by bad input');
+is($t->owned_rows(cards => $alice->id), $cards_before, 'no card stored by bad input');
 
 # --- change, archive, list ---------------------------------------------------------------
 $r = $alice->patch("/cards/$card->{id}", { encTitle => envelope(), dueAt => undef, encDescription => undef });

@@ -109,6 +109,29 @@ sub count_rows {
     return $self->dbh->selectrow_array("SELECT count(*) FROM ($sql) AS q", undef, @bind);
 }
 
+# Rows of a kanban table in the workspaces `user_id` belongs to. Test files run in
+# parallel, so "nothing stored" is checked on the tester's own rows, never a global count.
+# (A workspace stored without its member row would escape this; `orphan_workspaces`
+# counts those, globally, which parallel tests cannot disturb.)
+my %OWNED = (
+    workspaces => 'SELECT 1 FROM workspaces w JOIN workspace_members m ON m.workspace_id = w.id WHERE m.user_id = $1',
+    boards => 'SELECT 1 FROM boards b JOIN workspace_members m ON m.workspace_id = b.workspace_id WHERE m.user_id = $1',
+    columns => 'SELECT 1 FROM columns c JOIN boards b ON b.id = c.board_id
+        JOIN workspace_members m ON m.workspace_id = b.workspace_id WHERE m.user_id = $1',
+    cards => 'SELECT 1 FROM cards k JOIN boards b ON b.id = k.board_id
+        JOIN workspace_members m ON m.workspace_id = b.workspace_id WHERE m.user_id = $1',
+);
+sub owned_rows {
+    my ($self, $table, $user_id) = @_;
+    croak "no owned_rows query for $table" unless $OWNED{$table};
+    return $self->count_rows($OWNED{$table}, $user_id);
+}
+sub orphan_workspaces {
+    my $self = shift;
+    return $self->count_rows('SELECT 1 FROM workspaces w WHERE NOT EXISTS
+        (SELECT 1 FROM workspace_members m WHERE m.workspace_id = w.id)');
+}
+
 sub schema {
     my $self = shift;
     return $self->{schema} //= JSON::Validator::Schema::OpenAPIv3->new($self->src . '/docs/api/openapi.yaml');
