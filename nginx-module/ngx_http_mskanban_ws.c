@@ -12,9 +12,10 @@
  * is confirmed, so that no answer to the client's first message is lost.
  *
  * Writing: frames are shared, refcounted buffers queued per connection and
- * written with send_chain(); bytes queued but not yet taken by the client
- * are capped by mskanban_ws_send_buffer (a slow consumer is closed with
- * 1013 instead of growing memory) and their age by send_timeout. Closing
+ * written together with send_chain() from a posted write event; bytes
+ * queued but not yet taken by the client are capped by
+ * mskanban_ws_send_buffer (a slow consumer is closed with 1013 instead of
+ * growing memory) and their age by send_timeout. Closing
  * queues a close frame, waits for the client's (mskanban_ws_close_timeout
  * at most) and ends the request from a posted event, never from inside a
  * Redis callback. Idle connections get pings every mskanban_ws_ping_interval
@@ -68,8 +69,12 @@ static void ngx_http_mskanban_ws_control(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_event_t *ev);
 static void ngx_http_mskanban_ws_fail(ngx_http_mskanban_ws_t *ws,
     ngx_uint_t code);
+static ngx_uint_t ngx_http_mskanban_ws_fits(ngx_http_mskanban_ws_t *ws,
+    size_t len);
+static void ngx_http_mskanban_ws_slow(ngx_http_mskanban_ws_t *ws);
 static ngx_int_t ngx_http_mskanban_ws_queue(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_msg_t *msg);
+static void ngx_http_mskanban_ws_post_flush(ngx_http_mskanban_ws_t *ws);
 static void ngx_http_mskanban_ws_flush(ngx_http_mskanban_ws_t *ws);
 static void ngx_http_mskanban_ws_write_handler(ngx_http_request_t *r);
 static void ngx_http_mskanban_ws_abort(ngx_http_mskanban_ws_t *ws);
@@ -1330,6 +1335,13 @@ ngx_http_mskanban_ws_control(ngx_http_mskanban_ws_t *ws,
             return;
         }
 
+        /* a client that pings without reading the pongs is a slow one */
+
+        if (!ngx_http_mskanban_ws_fits(ws, 2 + ev->len)) {
+            ngx_http_mskanban_ws_slow(ws);
+            return;
+        }
+
         msg = ngx_http_mskanban_ws_msg_create(NGX_HTTP_MSKANBAN_WS_PONG,
                                               ev->data, ev->len,
                                               ws->request->connection->log);
@@ -1340,7 +1352,7 @@ ngx_http_mskanban_ws_control(ngx_http_mskanban_ws_t *ws,
 
         (void) ngx_http_mskanban_ws_queue(ws, msg);
         ngx_http_mskanban_ws_msg_release(msg);
-        ngx_http_mskanban_ws_flush(ws);
+        ngx_http_mskanban_ws_post_flush(ws);
 
         return;
 
@@ -1350,7 +1362,7 @@ ngx_http_mskanban_ws_control(ngx_http_mskanban_ws_t *ws,
 
         if (ws->close_sent) {
             /* the handshake is complete */
-            ngx_http_mskanban_ws_flush(ws);
+            ngx_http_mskanban_ws_post_flush(ws);
             return;
         }
 
@@ -1377,7 +1389,7 @@ ngx_http_mskanban_ws_fail(ngx_http_mskanban_ws_t *ws, ngx_uint_t code)
 
     ws->close_received = 1;
 
-    ngx_http_mskanban_ws_flush(ws);
+    ngx_http_mskanban_ws_post_flush(ws);
 }
 
 
@@ -1417,6 +1429,7 @@ ngx_http_mskanban_ws_close(ngx_http_mskanban_ws_t *ws, ngx_uint_t code)
         *next = o->next;
 
         ws->queued -= o->buf.last - o->buf.pos;
+        ws->nqueued--;
         ngx_http_mskanban_ws_msg_release(o->msg);
         o->msg = NULL;
 
@@ -1450,7 +1463,7 @@ ngx_http_mskanban_ws_close(ngx_http_mskanban_ws_t *ws, ngx_uint_t code)
 
     ngx_post_event(ws->request->connection->read, &ngx_posted_events);
 
-    ngx_http_mskanban_ws_flush(ws);
+    ngx_http_mskanban_ws_post_flush(ws);
 }
 
 
@@ -1467,17 +1480,8 @@ ngx_http_mskanban_ws_send(ngx_http_mskanban_ws_t *ws,
         return NGX_ERROR;
     }
 
-    /*
-     * one message always fits an empty queue, so a message up to
-     * mskanban_ws_max_message reaches a client that keeps up
-     */
-
-    if (ws->queued && ws->queued + msg->len > ws->conf->send_buffer) {
-        ngx_log_error(NGX_LOG_INFO, ws->request->connection->log, 0,
-                      "mskanban: websocket client too slow, %uz bytes not "
-                      "yet taken", ws->queued);
-        ngx_http_mskanban_ws_stat(slow_closed, 1);
-        ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
+    if (!ngx_http_mskanban_ws_fits(ws, msg->len)) {
+        ngx_http_mskanban_ws_slow(ws);
         return NGX_ERROR;
     }
 
@@ -1488,9 +1492,42 @@ ngx_http_mskanban_ws_send(ngx_http_mskanban_ws_t *ws,
 
     ngx_http_mskanban_ws_stat(messages_out, 1);
 
-    ngx_http_mskanban_ws_flush(ws);
+    ngx_http_mskanban_ws_post_flush(ws);
 
     return NGX_OK;
+}
+
+
+/*
+ * Whether a frame of len bytes may be queued: the frames' bytes and their
+ * bookkeeping stay within mskanban_ws_send_buffer, so that many tiny
+ * frames cannot grow memory either. One frame always fits an empty queue,
+ * so a message up to mskanban_ws_max_message reaches a client that keeps
+ * up.
+ */
+
+static ngx_uint_t
+ngx_http_mskanban_ws_fits(ngx_http_mskanban_ws_t *ws, size_t len)
+{
+    if (ws->nqueued == 0) {
+        return 1;
+    }
+
+    return ws->queued + len
+           + (ws->nqueued + 1) * sizeof(ngx_http_mskanban_ws_out_t)
+           <= ws->conf->send_buffer;
+}
+
+
+static void
+ngx_http_mskanban_ws_slow(ngx_http_mskanban_ws_t *ws)
+{
+    ngx_log_error(NGX_LOG_INFO, ws->request->connection->log, 0,
+                  "mskanban: websocket client too slow, %uz bytes in %ui "
+                  "frames not yet taken", ws->queued, ws->nqueued);
+
+    ngx_http_mskanban_ws_stat(slow_closed, 1);
+    ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
 }
 
 
@@ -1532,8 +1569,26 @@ ngx_http_mskanban_ws_queue(ngx_http_mskanban_ws_t *ws,
     ws->busy_last = &o->next;
 
     ws->queued += msg->len;
+    ws->nqueued++;
 
     return NGX_OK;
+}
+
+
+/*
+ * Writing waits for the write event posted here: frames queued while
+ * handling one read or one batch of Redis replies go out together, in
+ * one writev(), instead of one system call per frame.
+ */
+
+static void
+ngx_http_mskanban_ws_post_flush(ngx_http_mskanban_ws_t *ws)
+{
+    if (ws->abort || ws->state == NGX_HTTP_MSKANBAN_WS_DONE) {
+        return;
+    }
+
+    ngx_post_event(ws->request->connection->write, &ngx_posted_events);
 }
 
 
@@ -1614,6 +1669,7 @@ ngx_http_mskanban_ws_flush(ngx_http_mskanban_ws_t *ws)
             ws->busy = o->next;
 
             ws->queued -= o->msg->len;
+            ws->nqueued--;
             ngx_http_mskanban_ws_msg_release(o->msg);
             o->msg = NULL;
 
@@ -1738,8 +1794,7 @@ ngx_http_mskanban_ws_tick(ngx_http_mskanban_ws_t *ws, ngx_msec_t now)
                >= (ngx_msec_int_t) wlcf->ping_interval
             && (ngx_msec_int_t) (now - ws->last_ping)
                >= (ngx_msec_int_t) wlcf->ping_interval
-            && ws->queued + ngx_http_mskanban_ws_ping.len
-               <= wlcf->send_buffer)
+            && ngx_http_mskanban_ws_fits(ws, ngx_http_mskanban_ws_ping.len))
         {
             ws->last_ping = now;
 
@@ -1750,7 +1805,7 @@ ngx_http_mskanban_ws_tick(ngx_http_mskanban_ws_t *ws, ngx_msec_t now)
                 return;
             }
 
-            ngx_http_mskanban_ws_flush(ws);
+            ngx_http_mskanban_ws_post_flush(ws);
         }
 
         return;

@@ -137,7 +137,8 @@ struct ngx_http_mskanban_ws_s {
     ngx_http_mskanban_ws_out_t     *busy;       /* frames not yet written */
     ngx_http_mskanban_ws_out_t    **busy_last;
     ngx_http_mskanban_ws_out_t     *free;
-    size_t                          queued;
+    size_t                          queued;     /* bytes of those frames */
+    ngx_uint_t                      nqueued;
 
     ngx_msec_t                      last_recv;
     ngx_msec_t                      last_ping;

@@ -43,8 +43,22 @@ subtest 'a slow consumer is cut off, the others go on' => sub {
     ok($slow->wait_eof(10), 'and its TCP connection closed');
     $sender->send_binary('after');
     is(($fast->read_message(5) // {})->{payload}, 'after', 'the room goes on');
+
+    # many tiny frames count too: pongs a client never reads, empty messages
+    my $pinger = open_ws($ng, rcvbuf => 4096);
+    $pinger->send_raw(join '', map { $pinger->frame(9, '') } 1 .. 20000);
+    is($pinger->wait_close(10), 1013, 'pings whose pongs are never read: 1013');
+    my $deaf = open_ws($ng, rcvbuf => 4096);
+    sleep 0.1;
+    my $n = 0;
+    for (1 .. 50) {
+        $sender->send_raw(join '', map { $sender->frame(2, '') } 1 .. 100);
+        for (1 .. 100) { $n++ if $fast->read_message(2) }
+    }
+    is($n, 5000, 'a reader that keeps up gets 5000 empty messages, 100 at a time');
+    is($deaf->wait_close(10), 1013, 'one that does not: 1013, before 5000 tiny frames pile up');
     my $st = $ng->status;
-    cmp_ok($st->{closed}{slow}, '>=', 1, 'counted as slow');
+    cmp_ok($st->{closed}{slow}, '>=', 3, 'counted as slow');
     $ng->stop;
 };
 
