@@ -4,6 +4,7 @@ use strict;
 use warnings;
 use Test::More;
 use Digest::SHA qw(hmac_sha256_hex);
+use Time::HiRes qw(time);
 use MSKanban::Test;
 
 my $t = MSKanban::Test->new;
@@ -55,7 +56,8 @@ for my $kind ('known', 'unknown') {
     }
     my $key = failure_key($email);
     is(redis("ZCARD $key"), 3, "$kind: three failures recorded");
-    # Date the failures "now", so that a slow machine (valgrind) does not outwait the 1 s.
+    # Date the failures "now" (in milliseconds), so that a slow machine (valgrind) does
+    # not outwait the 1 s.
     my $now = int(time * 1000);
     redis("DEL $key");
     redis("ZADD $key $now a $now b $now c");
@@ -73,7 +75,7 @@ for my $kind ('known', 'unknown') {
     my $key = failure_key($u->email);
     $t->client->post('/auth/login', { email => $u->email, authHash => random_b64(32) });
     is(redis("ZCARD $key"), 1, 'a failure is recorded under the keyed hash of the email');
-    my $now = time * 1000;
+    my $now = int(time * 1000);
     # Ten failures in all over the last 14 minutes, the newest 5 minutes ago.
     redis('ZADD', $key, map { ($now - 300_000 - $_ * 60_000, "seed$_") } 0 .. 8);
     my $r = $t->client->post('/auth/login', { email => $u->email, authHash => $u->{authHash} });
