@@ -52,11 +52,11 @@ subtest 'a slow consumer is cut off, the others go on' => sub {
     sleep 0.1;
     my $n = 0;
     for (1 .. 50) {
-        $sender->send_raw(join '', map { $sender->frame(2, '') } 1 .. 100);
-        for (1 .. 100) { $n++ if $fast->read_message(2) }
+        $sender->send_raw(join '', map { $sender->frame(2, 'tiny' x 2) } 1 .. 200);
+        for (1 .. 200) { $n++ if $fast->read_message(2) }
     }
-    is($n, 5000, 'a reader that keeps up gets 5000 empty messages, 100 at a time');
-    is($deaf->wait_close(10), 1013, 'one that does not: 1013, before 5000 tiny frames pile up');
+    is($n, 10000, 'a reader that keeps up gets 10000 small messages, 200 at a time');
+    is($deaf->wait_close(10), 1013, 'one that does not: 1013, before they pile up');
     my $st = $ng->status;
     cmp_ok($st->{closed}{slow}, '>=', 3, 'counted as slow');
     $ng->stop;
