@@ -13,6 +13,7 @@ use strict;
 use warnings;
 use Carp qw(croak);
 use MSKanban::Live;
+use MSKanban::Nginx;
 
 # MSKANBAN_WS_MODULE overrides the stack's module (a build elsewhere).
 sub module_so {
@@ -50,27 +51,16 @@ sub card {
 }
 
 package MSKanban::WS::Nginx;
+# A private nginx serving the relay (MSKanban::Nginx).
 use strict;
 use warnings;
-use Carp qw(croak);
-use File::Path qw(make_path);
-use POSIX qw(WNOHANG);
-use Time::HiRes qw(time sleep);
-use Test::More;
-
-my $SEQ = 0;
+use parent -norequire, 'MSKanban::Nginx';
+use Mojo::UserAgent;
 
 # new($t, name => 'a', workers => 2, location => {directive => value} (replaces the
 #     snippet with a location of these settings), http => {...}, listen => 'sndbuf=8k')
 sub new {
     my ($class, $t, %o) = @_;
-    my $name = $o{name} // 'ws';
-    my $prefix = sprintf '%s/ws-nginx-%s-%d-%d', $t->{state}, $name, $$, ++$SEQ;
-    make_path("$prefix/logs", map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi));
-    chmod 0777, map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi);
-    my $valgrind = $ENV{MSKANBAN_VALGRIND} ? 1 : 0;
-    my $workers = $valgrind ? 1 : ($o{workers} // 2);
-    my $port = MSKanban::Live::free_port();
     my $src = $t->src;
     my $ws;
     if ($o{location}) {
@@ -81,99 +71,17 @@ sub new {
     } else {
         $ws = "include $src/conf/nginx/mskanban-ws.conf;\n";
     }
-    my $http = join '', map {"    $_ $o{http}{$_};\n"} sort keys %{ $o{http} // {} };
-    my $listen = $o{listen} // '';
-    my $user = $> == 0 ? 'user nobody nogroup;' : '';
-    my $so = MSKanban::WS::module_so($t);
-    my $fcgi = $t->env('MSKANBAN_FCGI_SOCKET');
-    my $redis = $t->env('MSKANBAN_REDIS_PORT');
-    my $process = $valgrind ? "master_process off;\ndaemon off;" : "daemon on;";
-    my $loglevel = $ENV{MSKANBAN_WS_DEBUG} ? "debug" : "info";
-    open my $fh, '>', "$prefix/nginx.conf" or croak $!;
-    print $fh <<CONF;
-load_module $so;
-$user
-worker_processes $workers;
-$process
-pid $prefix/nginx.pid;
-error_log $prefix/logs/error.log $loglevel;
-events { worker_connections 4096; }
-http {
-    log_format ws '\$pid \$status \$request';
-    access_log $prefix/logs/access.log ws;
-    client_body_temp_path $prefix/tmp/body;
-    fastcgi_temp_path $prefix/tmp/fastcgi;
-    proxy_temp_path $prefix/tmp/proxy;
-    scgi_temp_path $prefix/tmp/scgi;
-    uwsgi_temp_path $prefix/tmp/uwsgi;
-    mskanban_redis_host 127.0.0.1;
-    mskanban_redis_port $redis;
-$http
-    upstream mskanban_fcgi { server unix:$fcgi; }
-    server {
-        listen 127.0.0.1:$port reuseport $listen;
-        include $src/conf/nginx/mskanban-api.conf;
-        $ws
-    }
-}
-CONF
-    close $fh;
-    my $self = bless { t => $t, prefix => $prefix, port => $port, workers => $workers,
-                       valgrind => $valgrind, name => $name, owner => $$ }, $class;
-    $self->start;
-    return $self;
+    return $class->SUPER::new($t, %o, kind => 'ws', so => MSKanban::WS::module_so($t), server => $ws,
+        log => '$pid $status $request', error_level => $ENV{MSKANBAN_WS_DEBUG} ? 'debug' : 'info',
+        worker_connections => 4096, stop_timeout => 15, ready => sub { $_[0]->ready_count });
 }
 
-sub port { $_[0]{port} }
-sub url { 'http://127.0.0.1:' . $_[0]{port} }
 sub ws_url { 'ws://127.0.0.1:' . $_[0]{port} }
-sub prefix { $_[0]{prefix} }
-
-sub log_text {
-    my ($self, $file) = @_;
-    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
-    local $/;
-    return <$fh>;
-}
 
 sub ready_count {
     my ($self) = @_;
     my @r = $self->log_text =~ /redis room subscriber connection .* ready/g;
     return scalar @r;
-}
-
-sub start {
-    my ($self) = @_;
-    my @cmd = ('/usr/sbin/nginx', '-p', $self->{prefix}, '-c', "$self->{prefix}/nginx.conf");
-    if ($self->{valgrind}) {
-        my $pid = fork // croak "fork: $!";
-        if (!$pid) {
-            open STDOUT, '>', '/dev/null';
-            open STDERR, '>', "$self->{prefix}/logs/stderr.log";
-            exec 'valgrind', '--quiet', '--leak-check=full', '--show-leak-kinds=definite',
-                '--num-callers=30', "--log-file=$self->{prefix}/valgrind.log", @cmd;
-            exit 127;
-        }
-        $self->{pid} = $pid;
-    } else {
-        system(@cmd) == 0 or croak "nginx $self->{name} did not start: " . $self->log_text;
-    }
-    my $deadline = time + ($self->{valgrind} ? 60 : 10);
-    while (time < $deadline) {
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
-        return $self if $s && $self->ready_count >= $self->{workers};
-        sleep 0.05;
-    }
-    croak "nginx $self->{name} not ready: " . $self->log_text;
-}
-
-sub master_pid {
-    my ($self) = @_;
-    return $self->{pid} if $self->{valgrind};
-    open my $fh, '<', "$self->{prefix}/nginx.pid" or return;
-    my $pid = <$fh>;
-    chomp $pid if defined $pid;
-    return $pid;
 }
 
 # The relay's counters (mskanban_ws_status).
@@ -182,36 +90,6 @@ sub status {
     my $res = Mojo::UserAgent->new->get($self->url . '/api/ws-status')->result;
     return $res->json;
 }
-
-sub stop {
-    my ($self) = @_;
-    return if $$ != $self->{owner};
-    my $pid = $self->master_pid or return;
-    return if $self->{stopped}++;
-    kill 'QUIT', $pid;
-    my $deadline = time + ($self->{valgrind} ? 60 : 15);
-    while (time < $deadline) {
-        if ($self->{valgrind}) {
-            last if waitpid($pid, WNOHANG) == $pid;
-        } else {
-            last unless kill 0, $pid;
-        }
-        sleep 0.05;
-    }
-    kill 'KILL', $pid if kill 0, $pid;
-    $self->check_valgrind if $self->{valgrind};
-}
-
-sub check_valgrind {
-    my ($self) = @_;
-    open my $fh, '<', "$self->{prefix}/valgrind.log" or return fail("no valgrind log for nginx $self->{name}");
-    my $report = do { local $/; <$fh> };
-    my @ours = grep { /mskanban/ } split /\n(?===\d+==\s*\n)/, $report;
-    ok(!@ours, "valgrind: no memory errors or leaks in the module (nginx $self->{name})")
-        or diag(join "\n", @ours);
-}
-
-sub DESTROY { $_[0]->stop }
 
 # connect($path, ticket => ..., headers => {...}) -> MSKanban::WS::Raw
 sub connect {

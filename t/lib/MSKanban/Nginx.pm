@@ -1,0 +1,171 @@
+package MSKanban::Nginx;
+# A private nginx with ngx_http_mskanban_module loaded, on a free loopback port, sharing
+# the test stack's Redis and FastCGI workers: the base of MSKanban::Live::Nginx (live
+# stream) and MSKanban::WS::Nginx (relay), which supply the server block and say when
+# their workers are ready. With MSKANBAN_VALGRIND=1 it runs as one process under
+# valgrind, and stop() fails the test on any record the report attributes to the module.
+#
+#   MSKanban::Nginx->new($t, kind => 'live', name => 'a', workers => 2, so => $path,
+#       server => "location ... { ... }", http => {directive => value},
+#       listen => 'sndbuf=4k', log => '$pid $status $request_uri', error_level => 'info',
+#       worker_connections => 1024, stop_timeout => 10,
+#       ready => sub { my $self = shift; ...number of workers ready... });
+use strict;
+use warnings;
+use Carp qw(croak);
+use IO::Socket::INET;
+use File::Path qw(make_path);
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(time sleep);
+use Test::More;
+
+my $SEQ = 0;
+
+sub free_port {
+    my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1', LocalPort => 0, ReuseAddr => 1)
+        or croak "no free port: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+sub new {
+    my ($class, $t, %o) = @_;
+    my $kind = $o{kind} // 'nginx';
+    my $name = $o{name} // $kind;
+    my $prefix = sprintf '%s/%s-nginx-%s-%d-%d', $t->{state}, $kind, $name, $$, ++$SEQ;
+    make_path("$prefix/logs", map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi));
+    chmod 0777, map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi);
+    my $valgrind = $ENV{MSKANBAN_VALGRIND} ? 1 : 0;
+    my $workers = $valgrind ? 1 : ($o{workers} // 2);
+    my $port = free_port();
+    my $http = join '', map {"    $_ $o{http}{$_};\n"} sort keys %{ $o{http} // {} };
+    my $listen = $o{listen} // '';
+    my $user = $> == 0 ? 'user nobody nogroup;' : '';
+    my $src = $t->src;
+    my $fcgi = $t->env('MSKANBAN_FCGI_SOCKET');
+    my $redis = $t->env('MSKANBAN_REDIS_PORT');
+    my $process = $valgrind ? "master_process off;\ndaemon off;" : "daemon on;";
+    my $log = $o{log} // '$pid $status $request_uri';
+    my $error_level = $o{error_level} // 'info';
+    my $connections = $o{worker_connections} // 1024;
+    open my $fh, '>', "$prefix/nginx.conf" or croak $!;
+    print $fh <<CONF;
+load_module $o{so};
+$user
+worker_processes $workers;
+$process
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log $error_level;
+events { worker_connections $connections; }
+http {
+    log_format test '$log';
+    access_log $prefix/logs/access.log test;
+    client_body_temp_path $prefix/tmp/body;
+    fastcgi_temp_path $prefix/tmp/fastcgi;
+    proxy_temp_path $prefix/tmp/proxy;
+    scgi_temp_path $prefix/tmp/scgi;
+    uwsgi_temp_path $prefix/tmp/uwsgi;
+    mskanban_redis_host 127.0.0.1;
+    mskanban_redis_port $redis;
+$http
+    upstream mskanban_fcgi { server unix:$fcgi; }
+    server {
+        listen 127.0.0.1:$port reuseport $listen;
+        include $src/conf/nginx/mskanban-api.conf;
+        $o{server}
+    }
+}
+CONF
+    close $fh;
+    my $self = bless { t => $t, prefix => $prefix, port => $port, workers => $workers, valgrind => $valgrind,
+                       name => $name, owner => $$, ready => $o{ready},
+                       stop_timeout => $o{stop_timeout} // 10 }, $class;
+    $self->start;
+    return $self;
+}
+
+sub port { $_[0]{port} }
+sub url { 'http://127.0.0.1:' . $_[0]{port} }
+sub prefix { $_[0]{prefix} }
+
+sub log_text {
+    my ($self, $file) = @_;
+    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
+    local $/;
+    return <$fh>;
+}
+
+sub start {
+    my ($self) = @_;
+    my @cmd = ('/usr/sbin/nginx', '-p', $self->{prefix}, '-c', "$self->{prefix}/nginx.conf");
+    if ($self->{valgrind}) {
+        my $pid = fork // croak "fork: $!";
+        if (!$pid) {
+            open STDOUT, '>', '/dev/null';
+            open STDERR, '>', "$self->{prefix}/logs/stderr.log";
+            exec 'valgrind', '--quiet', '--leak-check=full', '--show-leak-kinds=definite',
+                '--num-callers=30', "--log-file=$self->{prefix}/valgrind.log", @cmd;
+            exit 127;
+        }
+        $self->{pid} = $pid;
+    } else {
+        system(@cmd) == 0 or croak "nginx $self->{name} did not start: " . $self->log_text;
+    }
+    # ready when it accepts and every worker's Redis subscriber is up
+    my $deadline = time + ($self->{valgrind} ? 60 : 10);
+    while (time < $deadline) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
+        return $self if $s && $self->{ready}->($self) >= $self->{workers};
+        sleep 0.05;
+    }
+    croak "nginx $self->{name} not ready: " . $self->log_text;
+}
+
+sub master_pid {
+    my ($self) = @_;
+    return $self->{pid} if $self->{valgrind};
+    open my $fh, '<', "$self->{prefix}/nginx.pid" or return;
+    my $pid = <$fh>;
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+sub reload {
+    my ($self) = @_;
+    kill 'HUP', $self->master_pid;
+}
+
+# Stops nginx; under valgrind, checks its report first.
+sub stop {
+    my ($self) = @_;
+    return if $$ != $self->{owner};    # not from a forked child
+    my $pid = $self->master_pid or return;
+    return if $self->{stopped}++;
+    kill 'QUIT', $pid;
+    my $deadline = time + ($self->{valgrind} ? 60 : $self->{stop_timeout});
+    while (time < $deadline) {
+        if ($self->{valgrind}) {
+            last if waitpid($pid, WNOHANG) == $pid;
+        } else {
+            last unless kill 0, $pid;
+        }
+        sleep 0.05;
+    }
+    kill 'KILL', $pid if kill 0, $pid;
+    $self->check_valgrind if $self->{valgrind};
+}
+
+sub check_valgrind {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{prefix}/valgrind.log" or return fail("no valgrind log for nginx $self->{name}");
+    my $report = do { local $/; <$fh> };
+    # one record per blank-line separated block; only the module's count
+    my @ours = grep { /mskanban/ } split /\n(?===\d+==\s*\n)/, $report;
+    ok(!@ours, "valgrind: no memory errors or leaks in the module (nginx $self->{name})")
+        or diag(join "\n", @ours);
+}
+
+sub DESTROY { $_[0]->stop }
+
+1;
