@@ -245,6 +245,10 @@ extern ngx_http_mskanban_worker_t  ngx_http_mskanban_worker;
 /* ngx_http_mskanban_util.c */
 ngx_int_t ngx_http_mskanban_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *code, const char *message);
+ngx_int_t ngx_http_mskanban_send_json(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_buf_t *b);
+ngx_int_t ngx_http_mskanban_add_header(ngx_http_request_t *r, char *key,
+    char *value);
 ngx_int_t ngx_http_mskanban_valid_id(u_char *p, size_t len);
 ngx_str_t *ngx_http_mskanban_find_header(ngx_list_t *headers,
     const char *name);

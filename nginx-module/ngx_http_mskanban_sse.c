@@ -192,8 +192,6 @@ static ngx_int_t
 ngx_http_mskanban_sse_refuse(ngx_http_request_t *r,
     ngx_http_mskanban_ctx_t *ctx)
 {
-    ngx_table_elt_t  *h;
-
     switch (ctx->status) {
 
     case NGX_HTTP_UNAUTHORIZED:
@@ -217,14 +215,9 @@ ngx_http_mskanban_sse_refuse(ngx_http_request_t *r,
                                             "too many requests");
 
     case NGX_HTTP_NOT_ALLOWED:
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_mskanban_add_header(r, "Allow", "GET, HEAD") != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "GET, HEAD");
 
         return ngx_http_mskanban_send_error(r, ctx->status,
                                             "METHOD_NOT_ALLOWED",
@@ -281,8 +274,6 @@ ngx_http_mskanban_sse_last_id(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_mskanban_sse_headers(ngx_http_request_t *r)
 {
-    ngx_table_elt_t  *h;
-
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = -1;
     ngx_str_set(&r->headers_out.content_type, "text/event-stream");
@@ -293,25 +284,17 @@ ngx_http_mskanban_sse_headers(ngx_http_request_t *r)
     ngx_http_clear_last_modified(r);
     ngx_http_clear_etag(r);
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    if (ngx_http_mskanban_add_header(r, "Cache-Control", "no-cache, no-store")
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Cache-Control");
-    ngx_str_set(&h->value, "no-cache, no-store");
 
     /* tells a proxying nginx in front not to buffer the stream */
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    if (ngx_http_mskanban_add_header(r, "X-Accel-Buffering", "no") != NGX_OK) {
         return NGX_ERROR;
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "X-Accel-Buffering");
-    ngx_str_set(&h->value, "no");
 
     return ngx_http_send_header(r);
 }

@@ -933,8 +933,6 @@ ngx_http_mskanban_ws_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_mskanban_ws_refuse(ngx_http_request_t *r, ngx_uint_t status)
 {
-    ngx_table_elt_t  *h;
-
     ngx_http_mskanban_ws_stat(refused, 1);
 
     switch (status) {
@@ -956,36 +954,23 @@ ngx_http_mskanban_ws_refuse(ngx_http_request_t *r, ngx_uint_t status)
                                             "room not found");
 
     case NGX_HTTP_NOT_ALLOWED:
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_mskanban_add_header(r, "Allow", "GET") != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "GET");
 
         return ngx_http_mskanban_send_error(r, status, "METHOD_NOT_ALLOWED",
                                             "method not allowed");
 
     case 426:
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_mskanban_add_header(r, "Sec-WebSocket-Version", "13")
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Sec-WebSocket-Version");
-        ngx_str_set(&h->value, "13");
-
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        if (ngx_http_mskanban_add_header(r, "Upgrade", "websocket") != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Upgrade");
-        ngx_str_set(&h->value, "websocket");
 
         ngx_str_set(&r->headers_out.status_line, "426 Upgrade Required");
 
@@ -1036,9 +1021,7 @@ static ngx_int_t
 ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
 {
     size_t                         len;
-    ngx_int_t                      rc;
     ngx_buf_t                     *b;
-    ngx_chain_t                    out;
     ngx_http_mskanban_ws_stats_t  *st;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -1083,22 +1066,7 @@ ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
     b->last_buf = 1;
     b->last_in_chain = 1;
 
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = b->last - b->pos;
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_mskanban_send_json(r, NGX_HTTP_OK, b);
 }
 
 

@@ -145,14 +145,9 @@ ngx_http_mskanban_ws_handshake_accept(ngx_http_request_t *r)
     src.len = 20;
     ngx_encode_base64(&h->value, &src);
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    if (ngx_http_mskanban_add_header(r, "Upgrade", "websocket") != NGX_OK) {
         return NGX_ERROR;
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Upgrade");
-    ngx_str_set(&h->value, "websocket");
 
     r->headers_out.status = NGX_HTTP_SWITCHING_PROTOCOLS;
     ngx_str_set(&r->headers_out.status_line, "101 Switching Protocols");
