@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "crypto/aad.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -41,6 +42,7 @@ CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<
     v.id = card.str("id");
     v.column_id = card.str("columnId");
     v.title = text_or_mark(bk, aad::card(v.id), card.str("encTitle"), "card " + v.id + " title", errors);
+    v.has_description = card.has("encDescription");  // null: no description (docs/client.md)
     v.description = text_or_mark(bk, aad::card(v.id), card.str("encDescription"), "card " + v.id + " description", errors);
     v.due_at = card.str("dueAt");
     v.start_at = card.str("startAt");
@@ -105,12 +107,13 @@ Json card_json(const CardView &c) {
     o.set("id", c.id);
     o.set("columnId", c.column_id);
     o.set("title", c.title);
-    o.set("description", c.description);
+    if (c.has_description) o.set("description", c.description);
+    else o.set("description", Json::own(json_null()));
     o.set("dueAt", c.due_at.empty() ? Json::own(json_null()) : Json::own(json_string(c.due_at.c_str())));
     o.set("startAt", c.start_at.empty() ? Json::own(json_null()) : Json::own(json_string(c.start_at.c_str())));
     o.set("archived", Json::own(json_boolean(c.archived)));
     Json labels = array();
-    for (const auto &l : c.labels) json_array_append_new(labels.get(), json_string(l.c_str()));
+    for (const auto &l : c.labels) json_array_append_new(labels.get(), json_stringn(l.data(), l.size()));
     o.set("labels", labels);
     return o;
 }
@@ -135,7 +138,7 @@ Json board_json(const BoardView &b) {
     o.set("columns", cols);
     if (!b.errors.empty()) {
         Json errs = array();
-        for (const auto &e : b.errors) json_array_append_new(errs.get(), json_string(e.c_str()));
+        for (const auto &e : b.errors) json_array_append_new(errs.get(), json_stringn(e.data(), e.size()));
         o.set("decryptErrors", errs);
     }
     return o;
@@ -143,8 +146,10 @@ Json board_json(const BoardView &b) {
 
 Status report_decrypt_errors(const std::vector<std::string> &errors) {
     if (errors.empty()) return ok_status();
-    for (const auto &e : errors) std::cerr << "mskanban: " << e << "\n";
-    return fail(kDecrypt, std::to_string(errors.size()) + " field(s) failed to decrypt (tampered ciphertext or wrong key); they are shown as " + kUndecryptable);
+    for (const auto &e : errors) std::cerr << "mskanban: " << safe_line(e) << "\n";
+    return fail(kDecrypt, std::to_string(errors.size()) +
+                              " field(s) failed to decrypt (tampered ciphertext, wrong key, or text that is not "
+                              "UTF-8); they are shown as " + kUndecryptable);
 }
 
 }  // namespace mskanban::cli

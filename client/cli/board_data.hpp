@@ -1,10 +1,12 @@
 // Loads a board with its columns and cards and decrypts every field, for
 // `board show`, `card show`, `activity` and `export`.
 //
-// A field that fails to decrypt does not stop the load: its text becomes
-// "[cannot decrypt]", and the named error ("card c12 title: cannot decrypt
-// ...") is collected in `errors` so the command can print it and exit with
-// kDecrypt. The wrong plaintext is never shown.
+// A field that fails to decrypt, or whose plaintext is not valid UTF-8, does
+// not stop the load: its text becomes "[cannot decrypt]", and the named error
+// ("card c12 title: cannot decrypt ...") is collected in `errors` so the
+// command can print it and exit with kDecrypt. The wrong plaintext is never
+// shown. Views hold the exact decrypted text; printing it on a terminal goes
+// through safe_text.hpp.
 #pragma once
 
 #include <string>
@@ -17,6 +19,7 @@ namespace mskanban::cli {
 
 struct CardView {
     std::string id, column_id, title, description, due_at, start_at, position;
+    bool has_description = false;  // false: encDescription is null (no description)
     bool archived = false;
     std::vector<std::string> labels;  // decrypted names, or colours when unnamed
 };

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "prompt.hpp"
 #include "qr.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -28,7 +29,7 @@ Status cmd_2fa_enroll(Ctx &ctx) {
         // Scripted: no QR, the URI goes out as JSON.
     } else {
         std::cerr << render_qr(uri) << "\nScan this with your authenticator app, or enter the secret by hand:\n  "
-                  << secret << "\n  " << uri << "\n\n";
+                  << safe_line(secret) << "\n  " << safe_line(uri) << "\n\n";
     }
     auto code = code_from(ctx, "Code from the app, to confirm: ");
     if (!code) return code.failure();

@@ -6,6 +6,7 @@
 
 #include "board_data.hpp"
 #include "commands.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -53,7 +54,8 @@ Status cmd_activity(Ctx &ctx) {
             std::string target = row.str("targetType") + " " + row.str("targetId");
             auto it = names.find(row.str("targetId"));
             if (it != names.end()) target += " \"" + it->second + "\"";
-            std::cout << when << "  " << row.str("verb") << "  " << target << "  by " << row.str("actorId") << "\n";
+            std::cout << safe_line(when) << "  " << safe_line(row.str("verb")) << "  " << safe_line(target) << "  by "
+                      << safe_line(row.str("actorId")) << "\n";
         }
         if (rows.size() == 0) std::cout << "No activity yet.\n";
     }

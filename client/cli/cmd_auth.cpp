@@ -14,6 +14,7 @@
 #include "crypto/hierarchy.hpp"
 #include "fingerprint.hpp"
 #include "prompt.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -92,7 +93,7 @@ Status finish_login(Ctx &ctx, const std::string &email, const c::SecretBytes &ma
         out.set("stateFile", ctx.state_path);
         std::cout << out.dump(true) << "\n";
     } else {
-        std::cout << "Logged in as " << email << " (" << s.user_id << ") on " << s.server << ".\n";
+        std::cout << "Logged in as " << safe_line(email) << " (" << safe_line(s.user_id) << ") on " << safe_line(s.server) << ".\n";
     }
     return ok_status();
 }
@@ -174,7 +175,7 @@ Status cmd_logout(Ctx &ctx) {
     auto removed = remove_state(ctx.state_path);
     if (!removed) return removed;
     if (!server_side) {
-        std::cerr << "Session file deleted, but the server was not told: " << server_side.failure().message << "\n";
+        std::cerr << "Session file deleted, but the server was not told: " << safe_line(server_side.failure().message) << "\n";
         return server_side;
     }
     if (!ctx.json) std::cout << "Logged out; " << ctx.state_path << " deleted.\n";
@@ -195,11 +196,11 @@ Status cmd_whoami(Ctx &ctx) {
         std::cout << out.dump(true) << "\n";
         return ok_status();
     }
-    std::cout << user.str("email") << " (" << user.str("id") << ")\n"
-              << "  server:           " << ctx.state->server << "\n"
+    std::cout << safe_line(user.str("email")) << " (" << safe_line(user.str("id")) << ")\n"
+              << "  server:           " << safe_line(ctx.state->server) << "\n"
               << "  two-factor:       " << (user.boolean("totpEnabled") ? "TOTP enabled" : "off") << "\n"
               << "  key fingerprint:  " << fingerprint(ctx.state->public_key) << "\n"
-              << "  session expires:  " << ctx.state->expires_at << " (or after 30 min idle)\n"
+              << "  session expires:  " << safe_line(ctx.state->expires_at) << " (or after 30 min idle)\n"
               << "  session file:     " << ctx.state_path << "\n";
     return ok_status();
 }

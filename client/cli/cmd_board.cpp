@@ -9,6 +9,7 @@
 #include "created.hpp"
 #include "crypto/aad.hpp"
 #include "render.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -69,7 +70,7 @@ Status cmd_board_create(Ctx &ctx) {
         out.set("columnIds", cols);
         std::cout << out.dump(true) << "\n";
     } else {
-        std::cout << "Created board " << id << " \"" << name << "\" with " << names.size() << " columns.\n";
+        std::cout << "Created board " << id << " \"" << safe_line(name) << "\" with " << names.size() << " columns.\n";
     }
     return ok_status();
 }
@@ -100,10 +101,10 @@ Status cmd_board_list(Ctx &ctx) {
         o.set("id", id);
         o.set("name", name);
         json_array_append(out.get(), o.get());
-        if (!ctx.json) std::cout << id << "  " << name << "\n";
+        if (!ctx.json) std::cout << safe_line(id) << "  " << safe_line(name) << "\n";
     }
     if (ctx.json) std::cout << out.dump(true) << "\n";
-    else if (list.size() == 0) std::cout << "No boards yet: mskanban board create " << ws_id << " NAME\n";
+    else if (list.size() == 0) std::cout << "No boards yet: mskanban board create " << safe_line(ws_id) << " NAME\n";
     return report_decrypt_errors(errors);
 }
 

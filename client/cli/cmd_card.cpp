@@ -8,6 +8,7 @@
 #include "created.hpp"
 #include "crypto/aad.hpp"
 #include "resolve.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -15,18 +16,30 @@ namespace c = mskanban::crypto;
 
 namespace {
 
+// Every string is escaped (safe_text.hpp). The title and the fields are one
+// line each; the description keeps its line breaks but every line is indented
+// four spaces, so nothing in it can pass for the title or a field line.
 void print_card(const CardView &v, const std::string &column_name) {
-    std::cout << v.title << "\n"
-              << "  id:      " << v.id << "\n"
-              << "  column:  " << column_name << " (" << v.column_id << ")\n";
-    if (!v.due_at.empty()) std::cout << "  due:     " << v.due_at << "\n";
+    std::cout << safe_line(v.title) << "\n"
+              << "  id:      " << safe_line(v.id) << "\n"
+              << "  column:  " << safe_line(column_name) << " (" << safe_line(v.column_id) << ")\n";
+    if (!v.due_at.empty()) std::cout << "  due:     " << safe_line(v.due_at) << "\n";
     if (v.archived) std::cout << "  archived\n";
     if (!v.labels.empty()) {
         std::cout << "  labels: ";
-        for (const auto &l : v.labels) std::cout << " [" << l << "]";
+        for (const auto &l : v.labels) std::cout << " [" << safe_line(l) << "]";
         std::cout << "\n";
     }
-    if (!v.description.empty()) std::cout << "\n" << v.description << "\n";
+    if (!v.description.empty()) {
+        std::cout << "  description:\n";
+        std::string text = safe_text(v.description);
+        for (size_t start = 0; start <= text.size();) {
+            size_t nl = text.find('\n', start);
+            if (nl == std::string::npos) nl = text.size();
+            std::cout << "    " << text.substr(start, nl - start) << "\n";
+            start = nl + 1;
+        }
+    }
 }
 
 Status done(const Ctx &ctx, const std::string &card_id, const std::string &what) {
@@ -52,7 +65,9 @@ Status cmd_card_add(Ctx &ctx) {
     Json body = object();
     body.set("id", id);
     body.set("encTitle", encrypt(bk, c::aad::card(id), title));
-    if (ctx.args.has("description")) body.set("encDescription", encrypt(bk, c::aad::card(id), ctx.args.get("description")));
+    // An empty description is no description: null, never an envelope of "" (docs/client.md).
+    if (!ctx.args.get("description").empty())
+        body.set("encDescription", encrypt(bk, c::aad::card(id), ctx.args.get("description")));
     if (ctx.args.has("due")) {
         auto due = due_date(ctx.args.get("due"));
         if (!due) return due.failure();
@@ -62,7 +77,7 @@ Status cmd_card_add(Ctx &ctx) {
     if (!r) return r.failure();
     auto card = created_object(r.value(), "card", id);
     if (!card) return card.failure();
-    return done(ctx, id, "Added card " + id + " to \"" + col.name + "\".");
+    return done(ctx, id, "Added card " + id + " to \"" + safe_line(col.name) + "\".");
 }
 
 Status cmd_card_show(Ctx &ctx) {
@@ -90,7 +105,10 @@ Status cmd_card_show(Ctx &ctx) {
 }
 
 Status cmd_card_edit(Ctx &ctx) {
-    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban card edit CARD_ID [--title T] [--description D] [--due DATE | --no-due]");
+    if (ctx.args.pos.size() != 1)
+        return fail(kUsage, "usage: mskanban card edit CARD_ID [--title T] [--description D | --no-description] [--due DATE | --no-due]");
+    if (ctx.args.has("description") && ctx.args.has("no-description"))
+        return fail(kUsage, "give --description or --no-description, not both");
     const std::string &id = ctx.args.pos[0];
     auto ref = fetch_card(ctx, id);
     if (!ref) return ref.failure();
@@ -99,7 +117,10 @@ Status cmd_card_edit(Ctx &ctx) {
     if (!bk) return bk.failure();
     Json body = object();
     if (ctx.args.has("title")) body.set("encTitle", encrypt(*bk.value(), c::aad::card(id), ctx.args.get("title")));
-    if (ctx.args.has("description"))
+    // --no-description and --description '' both clear it to null (docs/client.md).
+    if (ctx.args.has("no-description") || (ctx.args.has("description") && ctx.args.get("description").empty()))
+        body.set("encDescription", Json::own(json_null()));
+    else if (ctx.args.has("description"))
         body.set("encDescription", encrypt(*bk.value(), c::aad::card(id), ctx.args.get("description")));
     if (ctx.args.has("due")) {
         auto due = due_date(ctx.args.get("due"));
@@ -107,7 +128,7 @@ Status cmd_card_edit(Ctx &ctx) {
         body.set("dueAt", due.value());
     }
     if (ctx.args.has("no-due")) body.set("dueAt", Json::own(json_null()));
-    if (json_object_size(body.get()) == 0) return fail(kUsage, "nothing to change: give --title, --description, --due or --no-due");
+    if (json_object_size(body.get()) == 0) return fail(kUsage, "nothing to change: give --title, --description, --no-description, --due or --no-due");
     auto r = ctx.api->patch("/cards/" + url_escape(id), body);
     if (!r) return r.failure();
     return done(ctx, id, "Updated card " + id + ".");
@@ -133,7 +154,7 @@ Status cmd_card_move(Ctx &ctx) {
             if (it->id != id) { body.set("afterCardId", it->id); break; }
     auto r = ctx.api->patch("/cards/" + url_escape(id) + "/move", body);
     if (!r) return r.failure();
-    return done(ctx, id, "Moved card " + id + " to \"" + col.name + "\".");
+    return done(ctx, id, "Moved card " + id + " to \"" + safe_line(col.name) + "\".");
 }
 
 Status cmd_card_archive(Ctx &ctx) {

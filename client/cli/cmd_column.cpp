@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "crypto/aad.hpp"
 #include "resolve.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -23,7 +24,7 @@ Status cmd_column_add(Ctx &ctx) {
     auto id = add_column(ctx, ctx.args.pos[0], *bk.value(), ctx.args.pos[1], wip, ctx.args.has("done"));
     if (!id) return id.failure();
     if (ctx.json) std::cout << "{\"id\": \"" << id.value() << "\"}\n";
-    else std::cout << "Added column " << id.value() << " \"" << ctx.args.pos[1] << "\".\n";
+    else std::cout << "Added column " << id.value() << " \"" << safe_line(ctx.args.pos[1]) << "\".\n";
     return ok_status();
 }
 
@@ -42,7 +43,7 @@ Status cmd_column_rename(Ctx &ctx) {
     if (ctx.args.has("not-done")) body.set("isDone", Json::own(json_false()));
     auto r = ctx.api->patch("/columns/" + url_escape(col_id), body);
     if (!r) return r.failure();
-    if (!ctx.json) std::cout << "Renamed column " << col_id << " to \"" << ctx.args.pos[2] << "\".\n";
+    if (!ctx.json) std::cout << "Renamed column " << safe_line(col_id) << " to \"" << safe_line(ctx.args.pos[2]) << "\".\n";
     else std::cout << "{\"id\": \"" << col_id << "\"}\n";
     return ok_status();
 }
@@ -68,7 +69,7 @@ Status cmd_column_rm(Ctx &ctx) {
                                       " card(s) (and maybe archived ones): delete it with --move-to COLUMN to move them");
         return r.failure();
     }
-    if (!ctx.json) std::cout << "Deleted column " << col.id << " \"" << col.name << "\".\n";
+    if (!ctx.json) std::cout << "Deleted column " << safe_line(col.id) << " \"" << safe_line(col.name) << "\".\n";
     else std::cout << "{\"id\": \"" << col.id << "\", \"deleted\": true}\n";
     return ok_status();
 }

@@ -10,6 +10,7 @@
 #include "fingerprint.hpp"
 #include "board_data.hpp"
 #include "keyring.hpp"
+#include "safe_text.hpp"
 
 namespace mskanban::cli {
 
@@ -35,7 +36,7 @@ Status cmd_workspace_create(Ctx &ctx) {
         out.set("name", ctx.args.pos[0]);
         std::cout << out.dump(true) << "\n";
     } else {
-        std::cout << "Created workspace " << id << " \"" << ctx.args.pos[0] << "\".\n";
+        std::cout << "Created workspace " << id << " \"" << safe_line(ctx.args.pos[0]) << "\".\n";
     }
     return ok_status();
 }
@@ -65,11 +66,11 @@ Status cmd_workspace_list(Ctx &ctx) {
         o.set("name", name);
         o.set("role", role);
         json_array_append(out.get(), o.get());
-        if (!ctx.json) std::cout << id << "  " << name << (role.empty() ? "" : "  (" + role + ")") << "\n";
+        if (!ctx.json) std::cout << safe_line(id) << "  " << safe_line(name) << (role.empty() ? "" : "  (" + safe_line(role) + ")") << "\n";
     }
     if (ctx.json) std::cout << out.dump(true) << "\n";
     else if (list.size() == 0) std::cout << "No workspaces yet: mskanban workspace create NAME\n";
-    for (const auto &e : errors) std::cerr << "mskanban: " << e << "\n";
+    for (const auto &e : errors) std::cerr << "mskanban: " << safe_line(e) << "\n";
     return errors.empty() ? ok_status() : Status(fail(kDecrypt, std::to_string(errors.size()) + " workspace(s) failed to decrypt"));
 }
 
@@ -109,7 +110,7 @@ Status cmd_workspace_invite(Ctx &ctx) {
         out.set("publicKeyFingerprint", fingerprint(pk_b64));
         std::cout << out.dump(true) << "\n";
     } else {
-        std::cout << "Invited " << email << " (" << user_id << ") to " << ws_id << ".\n"
+        std::cout << "Invited " << safe_line(email) << " (" << safe_line(user_id) << ") to " << safe_line(ws_id) << ".\n"
                   << "Their key fingerprint is " << fingerprint(pk_b64)
                   << "; they see the same with `mskanban whoami`. Compare it with them another way.\n";
     }

@@ -22,7 +22,7 @@ const std::vector<Command> &command_table() {
         {"column", "rm", "BOARD_ID COLUMN [--move-to COLUMN]", "delete a column (refused while it has cards, unless moved)", cmd_column_rm, true},
         {"card", "add", "BOARD_ID COLUMN TITLE [--description TEXT] [--due DATE]", "add a card at the bottom of a column", cmd_card_add, true},
         {"card", "show", "CARD_ID", "show one card", cmd_card_show, true},
-        {"card", "edit", "CARD_ID [--title T] [--description D] [--due DATE | --no-due]", "change a card", cmd_card_edit, true},
+        {"card", "edit", "CARD_ID [--title T] [--description D | --no-description] [--due DATE | --no-due]", "change a card (--description '' clears it too)", cmd_card_edit, true},
         {"card", "move", "CARD_ID COLUMN [--before CARD_ID | --after CARD_ID]", "move a card (to the bottom unless placed)", cmd_card_move, true},
         {"card", "archive", "CARD_ID [--undo]", "archive (or restore) a card", cmd_card_archive, true},
         {"card", "rm", "CARD_ID", "delete a card", cmd_card_rm, true},

@@ -43,7 +43,12 @@ public:
         return json_is_boolean(v) ? json_is_true(v) : dflt;
     }
     void set(const char *key, Json v) { json_object_set(j_, key, v.get()); }
-    void set(const char *key, const std::string &s) { json_object_set_new(j_, key, json_string(s.c_str())); }
+    // A string value, NULs included. Never drops the key: text that is not
+    // valid UTF-8 (which jansson refuses) is stored with its bad bytes as \xHH.
+    void set(const char *key, const std::string &s);
+    // Serialise. DEL, C1 and bidi controls inside strings are written as
+    // \uHHHH (jansson already escapes C0), so --json output is exact for a
+    // parser and holds no raw terminal-active character (safe_text.hpp).
     std::string dump(bool pretty = false) const;
 
 private:

@@ -13,7 +13,9 @@
 
 #include "commands.hpp"
 #include "crypto/hierarchy.hpp"
+#include "crypto/utf8.hpp"
 #include "http.hpp"
+#include "safe_text.hpp"
 
 using namespace mskanban::cli;
 
@@ -41,8 +43,16 @@ const Command *find(const std::vector<std::string> &words, size_t &used) {
 
 int run(int argc, char **argv) {
     auto parsed = parse_args(argc, argv, 1);
-    if (!parsed) { std::cerr << "mskanban: " << parsed.failure().message << "\n"; return kUsage; }
+    if (!parsed) { std::cerr << "mskanban: " << safe_line(parsed.failure().message) << "\n"; return kUsage; }
     Args args = parsed.value();
+    // Arguments become plaintext (titles, names): bare UTF-8 only, so every reader can decode them.
+    for (const auto &p : args.pos)
+        if (!mskanban::crypto::valid_utf8(p)) { std::cerr << "mskanban: arguments must be UTF-8 text\n"; return kUsage; }
+    for (const auto &o : args.opt)
+        if (!mskanban::crypto::valid_utf8(o.second)) {
+            std::cerr << "mskanban: --" << safe_line(o.first) << " must be UTF-8 text\n";
+            return kUsage;
+        }
     if (args.pos.size() == 2 && args.pos[0] == "help" && args.pos[1] == "session") {
         std::cout << "Session file: " << (args.has("state") ? args.get("state") : default_state_path()) << " (mode 0600)\n"
                      "It keeps server, email, userId, the session cookie and its expiry, your public key, and two\n"
@@ -71,7 +81,7 @@ int run(int argc, char **argv) {
 
     std::string state_path = args.has("state") ? args.get("state") : default_state_path();
     auto loaded = load_state(state_path);
-    if (!loaded) { std::cerr << "mskanban: " << loaded.failure().message << "\n"; return loaded.failure().exit_code; }
+    if (!loaded) { std::cerr << "mskanban: " << safe_line(loaded.failure().message) << "\n"; return loaded.failure().exit_code; }
     SessionState state = std::move(loaded.value());
 
     std::string server = args.get("server");
@@ -88,11 +98,12 @@ int run(int argc, char **argv) {
     Ctx ctx{args, &api, &state, state_path, args.has("json")};
     if (cmd->needs_login) {
         auto ok = require_login(ctx);
-        if (!ok) { std::cerr << "mskanban: " << ok.failure().message << "\n"; return ok.failure().exit_code; }
+        if (!ok) { std::cerr << "mskanban: " << safe_line(ok.failure().message) << "\n"; return ok.failure().exit_code; }
     }
     Status st = cmd->run(ctx);
     if (!st) {
-        std::cerr << "mskanban: " << st.failure().message << "\n";
+        // Messages can quote decrypted names and server strings: escaped like any output.
+        std::cerr << "mskanban: " << safe_line(st.failure().message) << "\n";
         return st.failure().exit_code;
     }
     return kOk;

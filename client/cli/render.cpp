@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cwchar>
 
+#include "safe_text.hpp"
+
 namespace mskanban::cli {
 
 namespace {
@@ -58,19 +60,20 @@ std::string repeat(const std::string &unit, int n) {
 std::vector<std::string> column_lines(const ColumnView &c, int width) {
     std::vector<std::string> lines;
     std::string count = std::to_string(c.cards.size()) + (c.wip_limit ? "/" + std::to_string(c.wip_limit) : "");
-    std::string head = c.name + " (" + count + ")" + (c.is_done ? " \u2713" : "");
+    std::string head = safe_line(c.name) + " (" + count + ")" + (c.is_done ? " \u2713" : "");
     if (c.wip_limit && static_cast<long long>(c.cards.size()) > c.wip_limit) head += " !";
     lines.push_back(clip(head, width));
     lines.push_back(repeat("\u2500", width));
     for (const auto &card : c.cards) {
-        auto title = wrap_text(card.title, width - 2);
+        auto title = wrap_text(safe_line(card.title), width - 2);  // escaped: no newline, no control
         for (size_t i = 0; i < title.size(); i++) lines.push_back((i == 0 ? "\u2022 " : "  ") + title[i]);
         std::string meta;
         if (card.archived) meta += "archived";
-        if (!card.due_at.empty()) meta += (meta.empty() ? "" : " ") + ("due " + card.due_at.substr(0, 10));
-        for (const auto &l : card.labels) meta += (meta.empty() ? "" : " ") + ("[" + l + "]");
+        if (!card.due_at.empty()) meta += (meta.empty() ? "" : " ") + ("due " + safe_line(card.due_at.substr(0, 10)));
+        for (const auto &l : card.labels) meta += (meta.empty() ? "" : " ") + ("[" + safe_line(l) + "]");
         if (!meta.empty()) lines.push_back("  " + clip(meta, width - 2));
-        if (display_width(card.id) <= width - 2) lines.push_back("  " + card.id);
+        std::string id = safe_line(card.id);
+        if (display_width(id) <= width - 2) lines.push_back("  " + id);
         lines.push_back("");
     }
     if (!lines.empty() && lines.back().empty()) lines.pop_back();
@@ -140,9 +143,10 @@ int terminal_width() {
 std::string render_board(const BoardView &b, int width) {
     const int kGap = 3, kMinCol = 16;
     width = std::max(width, kMinCol);
-    std::string out = clip(b.name, width) + "\n";
-    out += clip(b.id + " \u00b7 " + std::to_string(b.columns.size()) + " columns", width) + "\n\n";
-    if (b.columns.empty()) return out + "(no columns yet: mskanban column add " + b.id + " NAME)\n";
+    const std::string board_id = safe_line(b.id);
+    std::string out = clip(safe_line(b.name), width) + "\n";
+    out += clip(board_id + " \u00b7 " + std::to_string(b.columns.size()) + " columns", width) + "\n\n";
+    if (b.columns.empty()) return out + "(no columns yet: mskanban column add " + board_id + " NAME)\n";
 
     int per_band = std::max(1, std::min<int>(static_cast<int>(b.columns.size()), (width + kGap) / (kMinCol + kGap)));
     for (size_t start = 0; start < b.columns.size(); start += static_cast<size_t>(per_band)) {
@@ -172,7 +176,7 @@ std::string render_board(const BoardView &b, int width) {
         int colw = (width - kGap * (n - 1)) / n;
         for (size_t i = start; i < start + static_cast<size_t>(n); i++)
             for (const auto &card : b.columns[i].cards)
-                if (display_width(card.id) > colw - 2) ids_hidden = true;
+                if (display_width(safe_line(card.id)) > colw - 2) ids_hidden = true;
     }
     if (ids_hidden) out += "\n" + clip("(card ids do not fit this width: widen the terminal, or use --json)", width) + "\n";
     return out;

@@ -2,7 +2,9 @@
 // as its wrapped title plus a line of due date and labels, fitted to the
 // terminal width (TIOCGWINSZ, else $COLUMNS, else 80). When the columns would
 // be narrower than 16 cells they are drawn in bands, as many per band as fit.
-// Widths count display cells (wcwidth), so accents and CJK line up.
+// Widths count display cells (wcwidth), so accents and CJK line up. Every
+// string from the view is passed through safe_line() first: a title is one
+// card, however many newlines or escape sequences its plaintext holds.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "b64url.hpp"
+#include "utf8.hpp"
 
 namespace mskanban::crypto {
 
@@ -74,6 +75,9 @@ Result<std::string> open_envelope_text(const SecretBytes &key, const std::string
                                        const std::string &env) {
     auto pt = open_envelope(key, aad, env);
     if (!pt) return pt.error();
+    if (!valid_utf8(pt.value().data(), pt.value().size()))
+        return make_error(Errc::not_utf8,
+                          "decrypted text is not valid UTF-8 (written by a faulty or hostile client)");
     return std::string(reinterpret_cast<const char *>(pt.value().data()), pt.value().size());
 }
 

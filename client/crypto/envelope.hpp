@@ -39,6 +39,8 @@ Result<std::string> seal_envelope_with_nonce(const SecretBytes &key, const std::
                                              const std::vector<unsigned char> &nonce);
 
 // Decrypt to bytes kept in a SecretBytes (for wrapped keys) or to a string.
+// open_envelope_text also refuses a plaintext that is not strict UTF-8
+// (Errc::not_utf8, see utf8.hpp): text fields are bare UTF-8.
 Result<SecretBytes> open_envelope(const SecretBytes &key, const std::string &aad,
                                   const std::string &env);
 Result<std::string> open_envelope_text(const SecretBytes &key, const std::string &aad,

@@ -13,6 +13,7 @@ namespace mskanban::crypto {
 enum class Errc {
     invalid_input,   // malformed base64url, envelope, phrase, sizes
     decrypt_failed,  // authentication tag did not verify: tampered or wrong key
+    not_utf8,        // the tag verified but a text field's plaintext is not UTF-8
     kdf_failed,      // Argon2id refused the parameters or ran out of memory
     internal,        // libsodium not initialised, etc.
 };
