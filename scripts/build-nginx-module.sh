@@ -10,6 +10,12 @@
 # configure runs again only when the module's "config" file changed, so an
 # edit of a .c file rebuilds in a second or two. The module is compiled
 # with nginx's flags (-Werror) plus -Wall -Wextra.
+#
+# hiredis goes into the .so privately (see nginx-module/config): from
+# MSKANBAN_HIREDIS_LIBS (configure sets it to hiredis's static archive),
+# default -l:libhiredis.a. The script fails if the result still exports or
+# imports any redis* symbol, which would let another module's hiredis (nchan's)
+# take over our calls.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -43,8 +49,9 @@ fi
 
 # configure again only when the module's build glue (or nginx) changed
 stamp=$work/.mskanban-configured
-want=$(cat "$module_dir/config" "$nginx_src/conf_flags" \
-       | sha256sum | cut -d' ' -f1)
+export MSKANBAN_HIREDIS_LIBS=${MSKANBAN_HIREDIS_LIBS:--l:libhiredis.a}
+want=$( (cat "$module_dir/config" "$nginx_src/conf_flags"; \
+         echo "$MSKANBAN_HIREDIS_LIBS") | sha256sum | cut -d' ' -f1)
 want="$want $module_dir"
 
 if [ ! -f "$work/objs/Makefile" ] || [ ! -f "$stamp" ] \
@@ -67,6 +74,14 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$work" -f objs/Makefile modu
 
 mkdir -p "$out"
 so=$work/objs/ngx_http_mskanban_module.so
+# no hiredis symbol in the dynamic symbol table, defined or undefined
+leaked=$(readelf --dyn-syms -W "$so" \
+         | awk '$8 ~ /^_*(redis|hiredis|sds)/ {print $7, $8}')
+if [ -n "$leaked" ] || readelf -d "$so" | grep -q 'NEEDED.*libhiredis'; then
+    echo "$0: $so links hiredis dynamically or exposes its symbols:" >&2
+    echo "$leaked" | head -5 >&2
+    exit 1
+fi
 if cmp -s "$so" "$out/ngx_http_mskanban_module.so"; then
     touch "$out/ngx_http_mskanban_module.so"
 else
