@@ -132,6 +132,7 @@ const std::map<std::string, Setter> &setters() {
             c.redis_timeout_ms = static_cast<int>(*n);
             return "";
         };
+        t["live_poll_wait_ms"] = int_key(&Config::live_poll_wait_ms, 0, 25000);
         t["secrets_file"] = string_key(&Config::secrets_file, true);
         t["at_rest_key"] = key32_key(&Config::at_rest_key);
         t["hash_key"] = key32_key(&Config::hash_key);
