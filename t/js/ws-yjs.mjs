@@ -6,6 +6,7 @@
 //   node ws-yjs.mjs '{"url":"ws://127.0.0.1:8080/api/ws","card":"card:c..","board":"board:c..",
 //                     "tickets":{"card":[4 tickets],"board":[2 tickets]},"key":"<base64url 32 bytes>"}'
 // prints one JSON object with what it saw.
+import './lib/webcrypto.mjs'; // first: libsodium needs globalThis.crypto (Node 18)
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';

@@ -2,6 +2,7 @@
 // (docs/client.md), written against libsodium-wrappers-sumo (XChaCha20-Poly1305,
 // X25519, sealed boxes, BLAKE2b) and hash-wasm (Argon2id with parallelism 4),
 // so the C++ library in client/crypto/ can be checked against it byte for byte.
+import './webcrypto.mjs'; // first: libsodium needs globalThis.crypto (Node 18)
 import _sodium from 'libsodium-wrappers-sumo';
 import { argon2id } from 'hash-wasm';
 
