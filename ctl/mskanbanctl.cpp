@@ -51,7 +51,7 @@ static int cmd_health(const Config &cfg) {
     } catch (const std::exception &e) {
         std::cerr << "database: " << e.what() << "\n";
     }
-    Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms);
+    Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms, cfg.redis_password, cfg.redis_db);
     bool redis_up = redis.command({"PING"}) != nullptr;
     std::cout << "{\"ok\":" << (db_up && redis_up ? "true" : "false") << ",\"db\":\"" << (db_up ? "up" : "down")
               << "\",\"redis\":\"" << (redis_up ? "up" : "down") << "\",\"schemaVersion\":" << version << "}\n";

@@ -89,7 +89,7 @@ void write_response(FCGX_Request &r, const Request &req, const Response &res) {
 
 void worker_loop(const Config &cfg, int listen_fd, int wake_fd, const std::atomic<bool> &stopping) {
     Db db(cfg.database_url);
-    Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms);
+    Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms, cfg.redis_password, cfg.redis_db);
     Services svc{cfg, db, redis};
     FCGX_Request r;
     FCGX_InitRequest(&r, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);

@@ -133,6 +133,13 @@ const std::map<std::string, Setter> &setters() {
             return "";
         };
         t["live_poll_wait_ms"] = int_key(&Config::live_poll_wait_ms, 0, 25000);
+        t["redis_password"] = string_key(&Config::redis_password);
+        t["redis_db"] = [](Config &c, const std::string &v) -> std::string {
+            auto n = parse_long(v, 0, 1000000);
+            if (!n) return "a database number from 0";
+            c.redis_db = static_cast<int>(*n);
+            return "";
+        };
         t["secrets_file"] = string_key(&Config::secrets_file, true);
         t["at_rest_key"] = key32_key(&Config::at_rest_key);
         t["hash_key"] = key32_key(&Config::hash_key);
@@ -282,17 +289,18 @@ Result<Config> load_config(const std::string &path) {
         return e;
     }
     Config c = *parsed;
-    if (!c.secrets_file.empty() && (c.at_rest_key.empty() || c.hash_key.empty())) {
+    if (!c.secrets_file.empty() && (c.at_rest_key.empty() || c.hash_key.empty() || c.redis_password.empty())) {
         std::string secrets;
         if (!read_file(c.secrets_file, secrets))
             return bad_request("secrets_file: cannot read " + c.secrets_file);
         Config s;
         auto st = parse_lines(s, secrets, c.secrets_file, [](const std::string &k) {
-            return k == "at_rest_key" || k == "hash_key";
+            return k == "at_rest_key" || k == "hash_key" || k == "redis_password";
         });
         if (!st) return st.error();
         if (c.at_rest_key.empty()) c.at_rest_key = s.at_rest_key;
         if (c.hash_key.empty()) c.hash_key = s.hash_key;
+        if (c.redis_password.empty()) c.redis_password = s.redis_password;
     }
     if (c.at_rest_key.empty()) return bad_request("at_rest_key: not set (set secrets_file or at_rest_key)");
     if (c.hash_key.empty()) return bad_request("hash_key: not set (set secrets_file or hash_key)");

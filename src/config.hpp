@@ -37,6 +37,8 @@ struct Config {
     std::string redis_host = "127.0.0.1";
     int redis_port = 6379;
     int redis_timeout_ms = 500;
+    std::string redis_password;  // AUTH on every connection when set (or in secrets_file)
+    int redis_db = 0;            // SELECTed on every connection
     // Live updates without the nginx module: the longest a long-poll waits for a tick.
     long live_poll_wait_ms = 5000;
     // Server secrets (raw 32-byte keys, decoded from hex)

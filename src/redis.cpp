@@ -27,7 +27,33 @@ bool Redis::connect() {
         return false;
     }
     redisSetTimeout(c, tv);
+    if (!handshake(c)) {
+        redisFree(c);
+        next_attempt_ms_ = now_ms() + 1000;
+        return false;
+    }
     ctx_ = c;
+    return true;
+}
+
+bool Redis::handshake(redisContext *c) {
+    auto ok = [&](void *raw, const char *what) {
+        RedisReply r(static_cast<redisReply *>(raw));
+        if (!r) {
+            log_warn(std::string("redis: ") + what + " failed: " + c->errstr);
+            return false;
+        }
+        if (r->type == REDIS_REPLY_ERROR) {
+            // The reply names the problem (WRONGPASS, NOAUTH); it never echoes the password.
+            log_warn(std::string("redis: ") + what + " refused: " + std::string(r->str, r->len));
+            return false;
+        }
+        return true;
+    };
+    if (!password_.empty() &&
+        !ok(redisCommand(c, "AUTH %b", password_.data(), password_.size()), "AUTH"))
+        return false;
+    if (db_ != 0 && !ok(redisCommand(c, "SELECT %d", db_), "SELECT")) return false;
     return true;
 }
 

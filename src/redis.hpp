@@ -5,6 +5,8 @@
 // restarted) is re-made at once and the command retried once. While Redis refuses
 // connections each request tries again (refusal is instant); when connecting hangs until
 // the timeout, the next attempt waits a second, so a dead Redis costs requests little.
+// Every new connection sends AUTH (when a password is set) and SELECT (when db != 0)
+// before anything else; a refused AUTH counts as Redis being down.
 #pragma once
 
 #include <hiredis.h>
@@ -23,8 +25,8 @@ using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 class Redis {
 public:
-    Redis(std::string host, int port, int timeout_ms)
-        : host_(std::move(host)), port_(port), timeout_ms_(timeout_ms) {}
+    Redis(std::string host, int port, int timeout_ms, std::string password = "", int db = 0)
+        : host_(std::move(host)), port_(port), timeout_ms_(timeout_ms), password_(std::move(password)), db_(db) {}
     ~Redis();
     Redis(const Redis &) = delete;
     Redis &operator=(const Redis &) = delete;
@@ -36,9 +38,12 @@ public:
 
 private:
     bool connect();
+    bool handshake(redisContext *c);
     std::string host_;
     int port_;
     int timeout_ms_;
+    std::string password_;
+    int db_;
     redisContext *ctx_ = nullptr;
     int64_t next_attempt_ms_ = 0;
 };

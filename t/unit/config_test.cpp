@@ -73,6 +73,21 @@ TEST(Config, ErrorsNameTheKeyAndLine) {
     CHECK(e.find("key = value") != std::string::npos);
 }
 
+TEST(Config, RedisPasswordAndDatabase) {
+    auto c = parse_config("", env_of({}));
+    CHECK(c.ok());
+    STRCMP_EQUAL("", c->redis_password.c_str());
+    LONGS_EQUAL(0, c->redis_db);
+    c = parse_config("redis_password = s3cret\nredis_db = 3\n", env_of({}));
+    CHECK(c.ok());
+    STRCMP_EQUAL("s3cret", c->redis_password.c_str());
+    LONGS_EQUAL(3, c->redis_db);
+    c = parse_config("", env_of({{"MSKANBAN_REDIS_DB", "2"}}));
+    LONGS_EQUAL(2, c->redis_db);
+    CHECK(error_of("redis_db = -1\n").find("\"redis_db\"") != std::string::npos);
+    CHECK(error_of("redis_db = one\n").find("\"redis_db\"") != std::string::npos);
+}
+
 TEST(Config, RateLimitSyntax) {
     CHECK(parse_rate_limit("10/1m").has_value());
     LONGS_EQUAL(3600, parse_rate_limit("5/1h")->window_s);
