@@ -3,10 +3,13 @@ use strict;
 use warnings;
 use Test::More;
 use MSKanban::Test;
+use MSKanban::Kanban;
 
 my $t = MSKanban::Test->new;
 my $u = $t->user;
 my $origin = $t->url;
+my $k = MSKanban::Kanban->new($t);
+my $board = $k->board($u, $k->workspace($u)->{id})->{id};
 
 my $r = $u->post('/auth/ws-ticket', '{"room":"board:cabc"}', { 'Content-Type' => 'text/plain' });
 $t->error_is($r, 415, 'UNSUPPORTED_MEDIA_TYPE', 'text/plain mutation');
@@ -20,10 +23,15 @@ $r = $u->post('/auth/ws-ticket', { room => 'board:cabc' }, { Origin => 'https://
 $t->error_is($r, 403, 'FORBIDDEN', 'foreign Origin');
 $r = $u->post('/auth/ws-ticket', { room => 'board:cabc' }, { Origin => 'null' });
 $t->error_is($r, 403, 'FORBIDDEN', 'null Origin');
-$r = $u->post('/auth/ws-ticket', { room => 'board:cabc' }, { Origin => $origin });
-isnt($r->{status}, 403, 'the configured origin is allowed');
-$r = $u->post('/auth/ws-ticket', { room => 'board:cabc' }, { 'Content-Type' => 'application/json; charset=utf-8' });
-isnt($r->{status}, 415, 'a charset parameter is fine');
+# Allowed requests really succeed (a ticket for the user's own board), not merely avoid
+# one refusal.
+$r = $u->post('/auth/ws-ticket', { room => "board:$board" }, { Origin => $origin });
+$t->ok_status($r, 201, 'the configured origin is allowed');
+ok($r->{json}{ticket}, 'the configured origin: a ticket');
+$r = $u->post('/auth/ws-ticket', { room => "board:$board" }, { 'Content-Type' => 'application/json; charset=utf-8' });
+$t->ok_status($r, 201, 'a charset parameter is fine');
+$r = $u->post('/auth/ws-ticket', { room => "board:$board" }, { Origin => 'https://evil.example' });
+$t->error_is($r, 403, 'FORBIDDEN', 'the same request from a foreign Origin');
 is($u->get('/me', undef, { Origin => 'https://evil.example' })->{status}, 200, 'reads do not check Origin');
 
 # Body limits: the worker's 1 MiB limit answers with the JSON error shape, and so does

@@ -5,7 +5,6 @@ use strict;
 use warnings;
 use Test::More;
 use Mojo::Promise;
-use Mojo::JSON qw(encode_json);
 use MSKanban::Test;
 use MSKanban::Kanban;
 
@@ -26,8 +25,7 @@ sub parallel {
     my @p = map {
         my ($method, $path, $body) = @$_;
         my $c = $members[ $i++ % @members ];
-        my $tx = $c->ua->build_tx($method => $t->api . $path => { 'Content-Type' => 'application/json' } => encode_json($body));
-        $c->ua->start_p($tx)->then(sub { $_[0]->res->code });
+        $c->request_p($method => $path, $body)->then(sub { $_[0]{status} });
     } @reqs;
     my @codes;
     Mojo::Promise->all(@p)->then(sub { @codes = map { $_->[0] } @_ })->wait;

@@ -39,9 +39,9 @@ subtest 'authorization comes from the core' => sub {
     refused($a->stream('/api/boards/NOT-AN-ID/live', user => $alice), 404, 'NOT_FOUND', 'malformed id');
     refused($a->stream($live, user => $alice, last_event_id => 'yesterday'), 400, 'BAD_REQUEST',
         'malformed Last-Event-ID');
-    my $post = Mojo::UserAgent->new->post($a->url . $live)->result;
-    is($post->code, 405, 'POST: 405');
-    is($post->json->{error}{code}, 'METHOD_NOT_ALLOWED', 'POST: JSON error');
+    my $post = $t->client(base => $a->url)->post($live, undef, undef, { undocumented => 1 });
+    is($post->{status}, 405, 'POST: 405');
+    is($post->{json}{error}{code}, 'METHOD_NOT_ALLOWED', 'POST: JSON error');
 };
 
 subtest 'a REST mutation reaches every stream on both workers' => sub {
@@ -143,10 +143,9 @@ subtest 'two nginx hosts sharing one Redis' => sub {
     sleep 0.2;
     for my $host ($a, $b) {
         my $n = @{ $sa->events } + 1;
-        my $r = Mojo::UserAgent->new->patch($host->url . "/api/boards/$board" =>
-            { Cookie => 'mskanban_session=' . $alice->cookie } =>
-            json => { encName => envelope() })->result;
-        is($r->code, 200, "mutation through host $host->{name}");
+        my $r = $t->client(base => $host->url . '/api')->patch("/boards/$board", { encName => envelope() },
+            { Cookie => 'mskanban_session=' . $alice->cookie });
+        is($r->{status}, 200, "mutation through host $host->{name}");
         ok($sa->wait_events($n, 5) && $sb->wait_events($n, 5), "both hosts delivered it");
         is($sa->events->[-1]{id}, $sb->events->[-1]{id}, 'the same tick');
     }

@@ -9,7 +9,6 @@ use warnings;
 use Test::More;
 use Time::HiRes qw(sleep time);
 use Digest::SHA qw(sha256_hex);
-use Mojo::UserAgent;
 use Mojo::IOLoop;
 use MSKanban::Test;
 use MSKanban::Kanban;
@@ -102,9 +101,9 @@ subtest 'the upgrade needs a ticket the core redeems' => sub {
     $ws = $a->connect($path, ticket => $ticket);
     is($ws->status, 404, 'removed before the upgrade: 404');
 
-    my $plain = Mojo::UserAgent->new->get($a->url . "$path?t=$ticket")->result;
-    is($plain->code, 426, 'a plain GET: 426 Upgrade Required');
-    is($plain->headers->header('Sec-WebSocket-Version'), '13', 'with the version');
+    my $plain = $t->client(base => $a->url)->get("$path?t=$ticket");
+    is($plain->{status}, 426, 'a plain GET: 426 Upgrade Required');
+    is($plain->{headers}{'Sec-WebSocket-Version'}, '13', 'with the version');
 };
 
 subtest 'a message reaches every other connection of the room, never its sender' => sub {

@@ -86,6 +86,7 @@ package MSKanban::Live::Stream;
 use strict;
 use warnings;
 use Mojo::UserAgent;
+use Mojo::URL;
 use Mojo::JSON qw(decode_json);
 
 sub new {
@@ -105,6 +106,7 @@ sub new {
         $self->{status} //= $tx->res->code;
         $self->{type} //= $tx->res->headers->content_type // '';
         $self->{raw} .= $bytes;
+        $self->_check($tx) if $self->{type} =~ m{^text/event-stream};
         $self->_feed($bytes);
     });
     $ua->start($tx => sub {
@@ -113,10 +115,24 @@ sub new {
         $self->{type} //= $tx->res->headers->content_type // '';
         $self->{error} = $tx->error;
         $self->{done} = 1;
+        $self->_check($tx);
     });
     $self->{ua} = $ua;
     $self->{tx} = $tx;
     return $self;
+}
+
+# The answer checked against the OpenAPI document (MSKanban::Test::check_response),
+# once: an event stream as soon as it starts, anything else with its whole body. A
+# connection that ended without any status is left to the test, which reads ->status.
+sub _check {
+    my ($self, $tx) = @_;
+    return if $self->{checked} || !$tx->res->code;
+    $self->{checked} = 1;
+    my $h = $tx->res->headers;
+    MSKanban::Test->check_response({ method => 'GET', path => Mojo::URL->new($self->{url})->path->to_string,
+        status => $tx->res->code, headers => { map { $_ => $h->header($_) } @{ $h->names } },
+        body => $self->{type} =~ m{^text/event-stream} ? undef : $self->{raw} });
 }
 
 sub _feed {

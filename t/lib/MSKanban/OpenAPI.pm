@@ -215,8 +215,10 @@ sub check {
     return @e;
 }
 
-# check_error(status, headers, body): for an answer outside the document (an unknown
-# route, a method the route does not have): must still be JSON in the Error shape.
+# check_error(method, path, status, headers, body): for an answer outside the document
+# (an unknown route, a method the route does not have): the operation must really be
+# undocumented, and the answer must be an error in the JSON Error shape (or a redirect
+# with a Location).
 sub check_error {
     my ($self, %r) = @_;
     my $what = uc($r{method} // '') . " " . ($r{path} // '') . " -> " . ($r{status} // 0);
@@ -224,7 +226,12 @@ sub check_error {
     push @e, "$what: expected to be outside the document, but it declares this operation"
         if $self->_path_entry($r{path} // '')
         && $self->_path_entry($r{path})->{methods}{ lc(uc($r{method}) eq 'HEAD' ? 'get' : $r{method}) };
-    return (@e, "$what: not an error status") unless ($r{status} // 0) >= 400;
+    my $status = $r{status} // 0;
+    if ($status >= 300 && $status < 400) {    # a redirect (nginx adding a slash) must say where
+        push @e, "$what: redirect without Location" unless defined _header($r{headers}, 'Location');
+        return @e;
+    }
+    return (@e, "$what: not an error status") unless $status >= 400;
     my $ctype = _header($r{headers}, 'Content-Type') // '';
     push @e, "$what: Content-Type '$ctype' is not application/json" unless $ctype =~ m{^application/json\s*(;|$)}i;
     return @e if uc($r{method} // '') eq 'HEAD';

@@ -84,11 +84,10 @@ sub ready_count {
     return scalar @r;
 }
 
-# The relay's counters (mskanban_ws_status).
+# The relay's counters (mskanban_ws_status), through the checking client.
 sub status {
     my ($self) = @_;
-    my $res = Mojo::UserAgent->new->get($self->url . '/api/ws-status')->result;
-    return $res->json;
+    return $self->{t}->client(base => $self->url . '/api')->get('/ws-status')->{json};
 }
 
 # connect($path, ticket => ..., headers => {...}) -> MSKanban::WS::Raw
@@ -132,6 +131,10 @@ sub new {
     my $self = bless { s => $s, buf => '', key => $key, frames => [] }, $class;
     syswrite($s, $req . ($o{after_handshake} // '')) or croak "write: $!";
     $self->_read_response;
+    # the handshake's answer checked against the OpenAPI document; undocumented => 1 for
+    # a request outside it (a POST), which must still get the JSON error shape
+    MSKanban::Test->check_response({ method => $method, path => $path, status => $self->{status},
+        headers => $self->{headers}, body => $self->{body} }, undocumented => $o{undocumented});
     return $self;
 }
 
