@@ -15,6 +15,7 @@ use File::Basename qw(dirname);
 use File::Spec;
 use File::Temp qw(tempdir);
 use Cwd qw(abs_path);
+use JSON::PP;
 
 my $top = abs_path(File::Spec->catdir(dirname(__FILE__), '..'));
 my $vectors = "$top/t/vectors/client-crypto.json";
@@ -49,6 +50,19 @@ sub check_side {
     my ($count) = $out =~ /^1\.\.(\d+)$/m;
     ok($rc == 0 && !@bad && $count, "$name (" . ($count // 0) . ' cases)')
         or diag($out);
+}
+
+# The statements of docs/client.md that an independent client most easily gets wrong
+# each have a fixed section; both sides below check them (strict UTF-8 text with NUL and
+# BOM kept, strict base64url, the fingerprint format, recovery phrase parsing).
+{
+    open my $fh, '<', $vectors or die "$vectors: $!";
+    my $doc = JSON::PP->new->utf8->decode(do { local $/; <$fh> });
+    for my $section (qw(text base64url fingerprints recoveryParsing)) {
+        ok(ref $doc->{$section} eq 'ARRAY' && @{ $doc->{$section} } >= 3, "vectors hold the spec section '$section'");
+    }
+    ok((grep { !defined $_->{text} } @{ $doc->{text} }) >= 3, 'text: plaintexts that are not UTF-8 must be refused');
+    ok((grep { defined $_->{text} && $_->{text} =~ /\x1b/ && $_->{text} =~ /\0/ } @{ $doc->{text} }), 'text: ESC and NUL are valid text');
 }
 
 check_side('JS reproduces the frozen vectors', "node '$js' check '$vectors'");

@@ -43,7 +43,11 @@ void print_card(const CardView &v, const std::string &column_name) {
 }
 
 Status done(const Ctx &ctx, const std::string &card_id, const std::string &what) {
-    if (ctx.json) std::cout << "{\"id\": \"" << card_id << "\"}\n";
+    if (ctx.json) {
+        Json o = object();
+        o.set("id", card_id);
+        std::cout << o.dump(true) << "\n";
+    }
     else std::cout << what << "\n";
     return ok_status();
 }
@@ -92,6 +96,11 @@ Status cmd_card_show(Ctx &ctx) {
     if (ctx.json) {
         Json o = card_json(v);
         o.set("boardId", ref.value().board_id);
+        if (!errors.empty()) {  // as in board show: the fields marked [cannot decrypt], named
+            Json errs = array();
+            for (const auto &e : errors) json_array_append_new(errs.get(), json_stringn(e.data(), e.size()));
+            o.set("decryptErrors", errs);
+        }
         std::cout << o.dump(true) << "\n";
     } else {
         std::string column_name = v.column_id;

@@ -15,6 +15,15 @@ namespace c = mskanban::crypto;
 Outcome<std::string> add_column(Ctx &ctx, const std::string &board_id, const c::SecretBytes &bk,
                                 const std::string &name, long long wip, bool done);
 
+namespace {
+std::string id_json(const std::string &id, bool deleted = false) {
+    Json o = object();
+    o.set("id", id);
+    if (deleted) o.set("deleted", Json::own(json_true()));
+    return o.dump(true);
+}
+}  // namespace
+
 Status cmd_column_add(Ctx &ctx) {
     if (ctx.args.pos.size() != 2) return fail(kUsage, "usage: mskanban column add BOARD_ID NAME [--wip N] [--done]");
     Keyring keys(ctx);
@@ -23,7 +32,7 @@ Status cmd_column_add(Ctx &ctx) {
     long long wip = ctx.args.has("wip") ? std::atoll(ctx.args.get("wip").c_str()) : 0;
     auto id = add_column(ctx, ctx.args.pos[0], *bk.value(), ctx.args.pos[1], wip, ctx.args.has("done"));
     if (!id) return id.failure();
-    if (ctx.json) std::cout << "{\"id\": \"" << id.value() << "\"}\n";
+    if (ctx.json) std::cout << id_json(id.value()) << "\n";
     else std::cout << "Added column " << id.value() << " \"" << safe_line(ctx.args.pos[1]) << "\".\n";
     return ok_status();
 }
@@ -44,7 +53,7 @@ Status cmd_column_rename(Ctx &ctx) {
     auto r = ctx.api->patch("/columns/" + url_escape(col_id), body);
     if (!r) return r.failure();
     if (!ctx.json) std::cout << "Renamed column " << safe_line(col_id) << " to \"" << safe_line(ctx.args.pos[2]) << "\".\n";
-    else std::cout << "{\"id\": \"" << col_id << "\"}\n";
+    else std::cout << id_json(col_id) << "\n";
     return ok_status();
 }
 
@@ -70,7 +79,7 @@ Status cmd_column_rm(Ctx &ctx) {
         return r.failure();
     }
     if (!ctx.json) std::cout << "Deleted column " << safe_line(col.id) << " \"" << safe_line(col.name) << "\".\n";
-    else std::cout << "{\"id\": \"" << col.id << "\", \"deleted\": true}\n";
+    else std::cout << id_json(col.id, true) << "\n";
     return ok_status();
 }
 

@@ -1,6 +1,7 @@
 // Public-key fingerprints, for checking out of band that the server handed
 // out the right key: BLAKE2b-128 of the 32-byte X25519 public key, as 8
-// groups of 4 hex digits. Shown by `whoami` and `workspace invite`.
+// groups of 4 hex digits (crypto::public_key_fingerprint). Shown by `whoami`
+// and `workspace invite`.
 #pragma once
 
 #include <string>

@@ -7,6 +7,20 @@
 
 namespace mskanban::crypto {
 
+std::string public_key_fingerprint(const std::vector<unsigned char> &public_key) {
+    if (public_key.size() != kX25519Bytes) return "";
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, public_key.data(), public_key.size(), nullptr, 0);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < sizeof h; i++) {
+        if (i && i % 2 == 0) out += ' ';
+        out += hex[h[i] >> 4];
+        out += hex[h[i] & 15];
+    }
+    return out;
+}
+
 KeyPair generate_keypair() {
     KeyPair kp;
     kp.public_key.resize(crypto_box_PUBLICKEYBYTES);

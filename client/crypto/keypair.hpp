@@ -26,6 +26,11 @@ KeyPair generate_keypair();
 // Rebuild the public half from a secret key (scalar multiplication by the base).
 Result<KeyPair> keypair_from_secret(const SecretBytes &secret_key);
 
+// The fingerprint people compare out of band: BLAKE2b-128 (unkeyed) of the raw
+// 32-byte public key, lowercase hex in 8 groups of 4 digits joined by single
+// spaces ("adf5 74da ... 9be1"). "" when the key is not 32 bytes.
+std::string public_key_fingerprint(const std::vector<unsigned char> &public_key);
+
 // crypto_box_seal to `public_key`; returns base64url.
 Result<std::string> seal_to(const std::vector<unsigned char> &public_key,
                             const SecretBytes &message);

@@ -58,7 +58,7 @@ Result<SecretBytes> recovery_entropy_from_phrase(const std::string &phrase) {
     std::size_t nbytes = 0, chars = 0;
     unsigned bits = 0, acc = 0;
     for (char c : phrase) {
-        if (c == '-' || c == ' ' || c == '\t' || c == '\n') continue;
+        if (c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
         int v = decode_char(c);
         if (v < 0) return make_error(Errc::invalid_input, "recovery phrase has a character outside its alphabet");
         if (++chars > kChars) return make_error(Errc::invalid_input, "recovery phrase is too long");

@@ -76,7 +76,59 @@ async function build(fixed) {
   out.mustFail.push({ why: 'one bit flipped', key: e.key, aad: e.aad,
                       envelope: `v1.${e.envelope.split('.')[1]}.${b64(ct)}` });
   out.mustFail.push({ why: 'board key presented as workspace key', key: h.usk, aad: C.aad.workspaceKey(h.wsId), envelope: h.encBoardKey });
+  if (fixed) Object.assign(out, specVectors(det, out));
   return out;
+}
+
+// Fixed-only sections for the statements of docs/client.md an independent client
+// most easily gets wrong: text fields are strict UTF-8 (kept byte for byte, BOM
+// included), base64url is strict, the fingerprint format, recovery phrase parsing.
+function specVectors(det, out) {
+  const { b64 } = C;
+  const key = det('text key'), hex = (u8) => C.sodium.to_hex(u8);
+  const text = [];
+  for (const [tag, pt, t, why] of [
+    ['esc', C.utf8('\x1b[2J\x1b]0;title\x07 NUL \0 RLO \u202e end'), '\x1b[2J\x1b]0;title\x07 NUL \0 RLO \u202e end', 'controls are valid text; escaping them is the display layer\'s job'],
+    ['bom', new Uint8Array([0xef, 0xbb, 0xbf, 0x78]), '\ufeffx', 'a leading BOM is part of the text (TextDecoder ignoreBOM: true)'],
+    ['empty', new Uint8Array(0), '', 'an envelope of "" decrypts to the empty string'],
+    ['ff', new Uint8Array([0x6f, 0x6b, 0xff, 0xfe]), null, 'bytes FF FE are never UTF-8'],
+    ['overlong', new Uint8Array([0xc0, 0xaf]), null, 'overlong encoding of "/"'],
+    ['surrogate', new Uint8Array([0xed, 0xa0, 0x80]), null, 'UTF-8 of a surrogate (U+D800)'],
+    ['truncated', new Uint8Array([0x61, 0xe2, 0x82]), null, 'truncated sequence']]) {
+    const aadStr = `card:ctext${tag}`;
+    text.push({ why, key: b64(key), aad: aadStr, plaintextHex: hex(pt), text: t,
+                envelope: C.sealEnvelope(key, aadStr, pt, det('text nonce ' + tag, 24)) });
+  }
+  const base64url = [
+    { text: '', hex: '', why: 'empty' },
+    { text: 'AA', hex: '00', why: 'one byte' },
+    { text: 'AQ', hex: '01', why: 'one byte, canonical' },
+    { text: 'AB', hex: null, why: 'non-zero unused trailing bits (not canonical)' },
+    { text: 'AAE', hex: '0001', why: 'two bytes' },
+    { text: 'AAB', hex: null, why: 'non-zero unused trailing bits (not canonical)' },
+    { text: 'AQ==', hex: null, why: 'padding' },
+    { text: 'A', hex: null, why: 'length 1 mod 4' },
+    { text: '-_8', hex: 'fbff', why: 'URL-safe alphabet' },
+    { text: '+/8', hex: null, why: 'standard alphabet' },
+    { text: 'AQ ', hex: null, why: 'whitespace' },
+  ];
+  const fingerprints = [out.x25519[0].publicKey, out.sealedWorkspaceKeys[0].publicKey, b64(new Uint8Array(32))]
+    .map((publicKey) => ({ publicKey, fingerprint: C.fingerprint(C.unb64(publicKey)) }));
+  const r = out.recovery[0];
+  const swap = (s, i, c) => s.slice(0, i) + c + s.slice(i + 1);
+  const firstOf = (s, chars) => [...s].findIndex((c) => chars.includes(c));
+  const recoveryParsing = [
+    { phrase: r.phrase, entropy: r.entropy, why: 'as written' },
+    { phrase: r.phrase.toLowerCase().replace(/-/g, ' '), entropy: r.entropy, why: 'lower case, spaces for hyphens' },
+    { phrase: r.phrase.replace(/-/g, ''), entropy: r.entropy, why: 'no separators' },
+    { phrase: r.phrase.replace(/0/g, 'O').replace(/1/g, 'l'), entropy: r.entropy, why: 'O read as 0, l as 1' },
+    { phrase: r.phrase.replace(/1/g, 'I'), entropy: r.entropy, why: 'I read as 1' },
+    { phrase: swap(r.phrase, 0, r.phrase[0] === '7' ? '8' : '7'), entropy: null, why: 'one character changed: checksum fails' },
+    { phrase: r.phrase.slice(0, -1), entropy: null, why: '55 characters' },
+    { phrase: swap(r.phrase, 0, 'U'), entropy: null, why: 'U is not in the alphabet' },
+  ];
+  if (firstOf(r.phrase, '01') < 0) throw new Error('the fixed phrase has no 0 or 1 to substitute');
+  return { text, base64url, fingerprints, recoveryParsing };
 }
 
 function check(doc) {
@@ -117,6 +169,26 @@ function check(doc) {
       const c = C.sodium.to_string(C.openEnvelope(bk, C.aad.column(h.columnId), h.encColumnName));
       const w = C.sodium.to_string(C.openEnvelope(wk, C.aad.workspace(h.wsId), h.encWorkspaceName));
       return b64(wk) === h.workspaceKey && b64(bk) === h.boardKey && t === h.title && c === h.columnName && w === h.workspaceName;
+    });
+    const strictText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (const x of doc.text || []) await tryOk(`text field (${x.why})`, () => {
+      const pt = C.openEnvelope(unb64(x.key), x.aad, x.envelope);
+      if (C.sodium.to_hex(pt) !== x.plaintextHex) return false;
+      let t = null;
+      try { t = strictText.decode(pt); } catch (e) { t = null; }
+      return t === x.text;
+    });
+    for (const x of doc.base64url || []) await tryOk(`base64url ${JSON.stringify(x.text)} (${x.why})`, () => {
+      let got = null;
+      try { got = C.sodium.to_hex(unb64(x.text)); } catch (e) { got = null; }
+      return got === x.hex && (got === null || b64(unb64(x.text)) === x.text);
+    });
+    for (const x of doc.fingerprints || []) await tryOk('public key fingerprint', () =>
+      C.fingerprint(unb64(x.publicKey)) === x.fingerprint && /^[0-9a-f]{4}( [0-9a-f]{4}){7}$/.test(x.fingerprint));
+    for (const x of doc.recoveryParsing || []) await tryOk(`recovery phrase parsing (${x.why})`, () => {
+      let got = null;
+      try { got = b64(C.recoveryEntropy(x.phrase)); } catch (e) { got = null; }
+      return got === x.entropy;
     });
     for (const f of doc.mustFail || []) {
       let opened = true;

@@ -9,6 +9,7 @@
 #include "crypto/b64url.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hierarchy.hpp"
+#include "crypto/keypair.hpp"
 #include "crypto/recovery.hpp"
 
 namespace mskanban::testing {
@@ -106,6 +107,43 @@ int check_one(json_t *e, const std::string &section, const Report &report) {
                    !c::open_envelope(bk.value(), c::aad::card("cother"), str(e, "encTitle"));
         }
         ok(good, "hierarchy usk -> wk -> bk -> card title");
+    } else if (section == "text") {  // strict UTF-8, kept byte for byte (NUL and BOM included)
+        json_t *want = json_object_get(e, "text");
+        auto pt = c::open_envelope(secret(e, "key"), str(e, "aad"), str(e, "envelope"));
+        std::string hex;
+        if (pt) {
+            static const char digits[] = "0123456789abcdef";
+            for (std::size_t i = 0; i < pt.value().size(); i++) {
+                hex += digits[pt.value().data()[i] >> 4];
+                hex += digits[pt.value().data()[i] & 15];
+            }
+        }
+        auto t = c::open_envelope_text(secret(e, "key"), str(e, "aad"), str(e, "envelope"));
+        bool good = pt && hex == str(e, "plaintextHex") &&
+                    (json_is_null(want) ? (!t && t.error().code == c::Errc::not_utf8)
+                                        : (t && t.value() == std::string(json_string_value(want), json_string_length(want))));
+        ok(good, "text field (" + str(e, "why") + ")");
+    } else if (section == "base64url") {  // strict: no padding, URL-safe alphabet, canonical trailing bits
+        auto r = c::b64url_decode(str(e, "text"));
+        json_t *hex = json_object_get(e, "hex");
+        bool good;
+        if (json_is_null(hex)) {
+            good = !r;
+        } else {
+            std::string h;
+            static const char digits[] = "0123456789abcdef";
+            if (r)
+                for (unsigned char b : r.value()) { h += digits[b >> 4]; h += digits[b & 15]; }
+            good = r && h == json_string_value(hex) && c::b64url_encode(r.value()) == str(e, "text");
+        }
+        ok(good, "base64url \"" + str(e, "text") + "\" (" + str(e, "why") + ")");
+    } else if (section == "fingerprints") {
+        ok(c::public_key_fingerprint(bytes(e, "publicKey")) == str(e, "fingerprint"), "public key fingerprint");
+    } else if (section == "recoveryParsing") {
+        auto r = c::recovery_entropy_from_phrase(str(e, "phrase"));
+        json_t *want = json_object_get(e, "entropy");
+        ok(json_is_null(want) ? !r : (r && c::b64url_encode(r.value()) == json_string_value(want)),
+           "recovery phrase parsing (" + str(e, "why") + ")");
     } else if (section == "mustFail") {
         auto r = c::open_envelope(secret(e, "key"), str(e, "aad"), str(e, "envelope"));
         ok(!r && r.error().code == c::Errc::decrypt_failed, "refused: " + str(e, "why"));
@@ -133,6 +171,9 @@ int check_all(json_t *doc, const Report &report) {
     for (const char *s : {"kdf", "envelopes", "x25519", "recovery", "sealedWorkspaceKeys", "accounts",
                           "hierarchy", "mustFail"})
         failed += check_section(doc, s, report);
+    // Fixed-only sections (t/vectors/client-crypto.json); fresh cases do not carry them.
+    for (const char *s : {"text", "base64url", "fingerprints", "recoveryParsing"})
+        if (json_object_get(doc, s)) failed += check_section(doc, s, report);
     return failed;
 }
 

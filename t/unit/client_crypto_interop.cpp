@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
     }
     if (argc == 3 && std::strcmp(argv[1], "check") == 0) {
         json_error_t err;
-        json_t *doc = json_load_file(argv[2], 0, &err);
+        json_t *doc = json_load_file(argv[2], JSON_ALLOW_NUL, &err);
         if (!doc) {
             std::fprintf(stderr, "%s: %s\n", argv[2], err.text);
             return 2;

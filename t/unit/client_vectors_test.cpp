@@ -18,7 +18,7 @@ std::string vectors_path() {
 
 void run_section(const char *section) {
     json_error_t err;
-    json_t *doc = json_load_file(vectors_path().c_str(), 0, &err);
+    json_t *doc = json_load_file(vectors_path().c_str(), JSON_ALLOW_NUL, &err);
     if (!doc) FAIL(("cannot read " + vectors_path() + ": " + err.text).c_str());
     std::string failures;
     int failed = mskanban::testing::check_section(doc, section, [&](bool ok, const std::string &name) {
@@ -39,3 +39,7 @@ TEST(ClientVectors, SealedWorkspaceKey) { run_section("sealedWorkspaceKeys"); }
 TEST(ClientVectors, AccountBundleFromJs) { run_section("accounts"); }
 TEST(ClientVectors, HierarchyFromJs) { run_section("hierarchy"); }
 TEST(ClientVectors, TamperedValuesRefused) { run_section("mustFail"); }
+TEST(ClientVectors, TextIsStrictUtf8) { run_section("text"); }
+TEST(ClientVectors, Base64urlIsStrict) { run_section("base64url"); }
+TEST(ClientVectors, Fingerprints) { run_section("fingerprints"); }
+TEST(ClientVectors, RecoveryPhraseParsing) { run_section("recoveryParsing"); }

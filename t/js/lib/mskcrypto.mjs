@@ -87,6 +87,10 @@ export function recoveryEntropy(phrase) {
   if (sodium.compare(sum, all.slice(32)) !== 0) throw new Error('recovery phrase checksum');
   return entropy;
 }
+// Public-key fingerprint: BLAKE2b-128 (unkeyed) of the raw 32-byte X25519
+// public key, lowercase hex in 8 groups of 4 digits joined by single spaces.
+export const fingerprint = (publicKey) =>
+  sodium.to_hex(sodium.crypto_generichash(16, publicKey)).match(/.{4}/g).join(' ');
 export const recoveryKey = (entropy) =>
   sodium.crypto_generichash(32, utf8('mskanban recovery key v1'), entropy);
 
