@@ -16,7 +16,7 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${BENCH_STATE:-$SRC/var/bench-kanban}
 COLUMNS=${COLUMNS:-10} CARDS=${CARDS:-10} DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-32}
 KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
-command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
+"$SRC/scripts/install-deps.sh" run bench    # wrk (and what the stack needs)
 
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
 "$SRC/scripts/stack" up --test --state "$STATE" >/dev/null
@@ -32,7 +32,7 @@ trap cleanup EXIT
 HELLO_SOCK=$(dirname "$MSKANBAN_FCGI_SOCKET")/hello.sock
 cc -O2 -o "$STATE/hello-fcgi" "$SRC/bench/hello-fcgi.c" -lfcgi
 rm -f "$HELLO_SOCK"
-spawn-fcgi -s "$HELLO_SOCK" -M 0666 -F 2 -P "$STATE/hello.pids" -- "$STATE/hello-fcgi" >/dev/null
+spawn-fcgi -s "$HELLO_SOCK" -M 0660 -G "$MSKANBAN_WEB_GROUP" -F 2 -P "$STATE/hello.pids" -- "$STATE/hello-fcgi" >/dev/null
 HELLO_PID=$(tr -s ' \n' ' ' <"$STATE/hello.pids")
 CONF=$MSKANBAN_NGINX_PREFIX/nginx.conf
 if ! grep -q 'bench/hello' "$CONF"; then

@@ -6,9 +6,12 @@ use File::Temp qw(tempfile);
 use MSKanban::Test qw(envelope);
 
 my $t = MSKanban::Test->new;
-my $ctl = $t->env('MSKANBAN_BUILD') . '/mskanbanctl';
-my $fcgi = $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi';
-my $conf = $t->env('MSKANBAN_CONFIG');
+my $ctl = quotemeta($t->env('MSKANBAN_BUILD') . '/mskanbanctl');
+my $fcgi = quotemeta($t->env('MSKANBAN_BUILD') . '/mskanban-fcgi');
+my $conf = quotemeta($t->env('MSKANBAN_CONFIG'));
+# Migrations run as the schema owner; the stack config's role (the workers') may not.
+my $pg = sprintf "host='%s' port=%s user=%s", $t->env('MSKANBAN_PG_HOST'), $t->env('MSKANBAN_PG_PORT'), $t->env('MSKANBAN_PG_OWNER') // 'mskanban';
+my $owner = 'MSKANBAN_DATABASE_URL=' . quotemeta("$pg dbname=" . $t->env('MSKANBAN_PG_DB'));
 
 sub run { my $out = `@_ 2>&1`; return ($? >> 8, $out) }
 
@@ -16,11 +19,11 @@ my ($rc, $out) = run($ctl, '-c', $conf, 'check-config');
 is($rc, 0, 'check-config accepts the stack config') or diag $out;
 
 # Migrations: already applied, so nothing to do; twice at once is safe too.
-($rc, $out) = run($ctl, '-c', $conf, 'migrate');
-is($rc, 0, 'migrate again');
+($rc, $out) = run($owner, $ctl, '-c', $conf, 'migrate');
+is($rc, 0, 'migrate again') or diag $out;
 unlike($out, qr/applied/, 'nothing applied the second time');
 like($out, qr/schema at version \d+/, 'reports the schema version');
-my @kids = map { my $pid = open(my $fh, '-|', "$ctl -c $conf migrate 2>&1") or die; [$pid, $fh] } 1 .. 2;
+my @kids = map { my $pid = open(my $fh, '-|', "$owner $ctl -c $conf migrate 2>&1") or die; [$pid, $fh] } 1 .. 2;
 for my $k (@kids) { my $o = do { local $/; readline $k->[1] }; close $k->[1]; is($?, 0, 'concurrent migrate') or diag $o }
 my ($versions) = $t->dbh->selectrow_array('SELECT count(*) - count(DISTINCT version) FROM schema_migrations');
 is($versions, 0, 'each migration recorded once');
@@ -28,11 +31,11 @@ is($versions, 0, 'each migration recorded once');
 # A fresh database: migrate creates every table, in one transaction.
 my $db = "ctl_test_$$";
 $t->dbh->do("CREATE DATABASE $db");
-my $url = sprintf 'host=%s port=%s dbname=%s user=mskanban', $t->env('MSKANBAN_PG_HOST'), $t->env('MSKANBAN_PG_PORT'), $db;
-($rc, $out) = run("MSKANBAN_DATABASE_URL='$url'", $ctl, '-c', $conf, 'migrate');
+my $url = "$pg dbname=$db";
+($rc, $out) = run('MSKANBAN_DATABASE_URL=' . quotemeta($url), $ctl, '-c', $conf, 'migrate');
 is($rc, 0, 'migrate a fresh database') or diag $out;
 like($out, qr/applied 001_init/, 'applies 001');
-($rc, $out) = run("MSKANBAN_DATABASE_URL='$url'", $ctl, '-c', $conf, 'health');
+($rc, $out) = run('MSKANBAN_DATABASE_URL=' . quotemeta($url), $ctl, '-c', $conf, 'health');
 is($rc, 0, 'health') or diag $out;
 like($out, qr/"ok":true.*"schemaVersion":\d+/, 'health reports the schema version');
 $t->dbh->do("DROP DATABASE $db");

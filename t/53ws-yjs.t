@@ -36,7 +36,7 @@ sub run_clients {
         },
         key => $key,
     );
-    my $cmd = sprintf "cd %s && timeout 90 node ws-yjs.mjs %s 2>&1", $js, quotemeta(encode_json(\%cfg));
+    my $cmd = sprintf "cd %s && timeout 90 node ws-yjs.mjs %s 2>&1", quotemeta($js), quotemeta(encode_json(\%cfg));
     my $out = `$cmd`;
     my ($line) = grep {/^\{/} split /\n/, $out;
     my $res = eval { decode_json($line // '') };

@@ -12,6 +12,7 @@
 # authorization here. Writes bench/sse/results-<date>.jsonl and prints a table.
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+"$SRC/scripts/install-deps.sh" run bench    # Node.js, and nchan to compare with
 BUILD=$(cd "${1:-$SRC/build}" && pwd); shift || true
 COUNTS=("${@:-1000 5000 10000}")
 read -r -a COUNTS <<<"${COUNTS[*]}"

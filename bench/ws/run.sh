@@ -13,6 +13,7 @@
 # single-threaded Node.js server. Appends to bench/ws/results-<date>.jsonl.
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+"$SRC/scripts/install-deps.sh" run bench    # Node.js, npm (and what the stack needs)
 BUILD=$(cd "${1:-$SRC/build}" && pwd)
 MODULE=${MSKANBAN_WS_MODULE:-$BUILD/nginx-module/ngx_http_mskanban_module.so}
 CONNS=${CONNS:-1000} ROOMS=${ROOMS:-100} RATE=${RATE:-10} DURATION=${DURATION:-10}

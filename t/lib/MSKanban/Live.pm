@@ -211,7 +211,9 @@ sub new {
     my ($class, $port) = @_;
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port) or croak "redis: $!";
     binmode $s;
-    return bless { s => $s }, $class;
+    my $self = bless { s => $s }, $class;
+    $self->cmd('AUTH', $ENV{REDISCLI_AUTH}) if length($ENV{REDISCLI_AUTH} // '');    # set by MSKanban::Test
+    return $self;
 }
 
 sub cmd {

@@ -34,14 +34,23 @@ sub new {
     my $kind = $o{kind} // 'nginx';
     my $name = $o{name} // $kind;
     my $prefix = sprintf '%s/%s-nginx-%s-%d-%d', $t->{state}, $kind, $name, $$, ++$SEQ;
-    make_path("$prefix/logs", map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi));
-    chmod 0777, map {"$prefix/tmp/$_"} qw(body fastcgi proxy scgi uwsgi);
+    # The workers run as the stack's web user and write temp files where it can reach
+    # (the checkout may be private): a dir of their own under the stack's nginx-tmp.
+    my ($web_user, $web_group) = ($t->env('MSKANBAN_WEB_USER'), $t->env('MSKANBAN_WEB_GROUP'));
+    my $tmp = sprintf '%s/%s-%s-%d-%d', $t->env('MSKANBAN_NGINX_TMP') // "$prefix/tmp", $kind, $name, $$, $SEQ;
+    make_path("$prefix/logs", map {"$tmp/$_"} qw(body fastcgi proxy scgi uwsgi));
+    if ($> == 0 && defined $web_user) {
+        my ($uid, $gid) = ((getpwnam $web_user)[2], (getgrnam $web_group)[2]);
+        chown $uid, $gid, $tmp, map {"$tmp/$_"} qw(body fastcgi proxy scgi uwsgi);
+    }
     my $valgrind = $ENV{MSKANBAN_VALGRIND} ? 1 : 0;
     my $workers = $valgrind ? 1 : ($o{workers} // 2);
     my $port = free_port();
     my $http = join '', map {"    $_ $o{http}{$_};\n"} sort keys %{ $o{http} // {} };
     my $listen = $o{listen} // '';
-    my $user = $> == 0 ? 'user nobody nogroup;' : '';
+    # The stack's web user: its group may use the FastCGI socket (0660).
+    my $user = $> == 0 ? 'user ' . ($t->env('MSKANBAN_WEB_USER') // 'www-data') . ' ' . ($t->env('MSKANBAN_WEB_GROUP') // 'www-data') . ';' : '';
+    my $redis_pw = length($ENV{REDISCLI_AUTH} // '') ? "mskanban_redis_password $ENV{REDISCLI_AUTH};" : '';
     my $src = $t->src;
     my $fcgi = $t->env('MSKANBAN_FCGI_SOCKET');
     my $redis = $t->env('MSKANBAN_REDIS_PORT');
@@ -51,28 +60,29 @@ sub new {
     my $connections = $o{worker_connections} // 1024;
     open my $fh, '>', "$prefix/nginx.conf" or croak $!;
     print $fh <<CONF;
-load_module $o{so};
+load_module "$o{so}";
 $user
 worker_processes $workers;
 $process
-pid $prefix/nginx.pid;
-error_log $prefix/logs/error.log $error_level;
+pid "$prefix/nginx.pid";
+error_log "$prefix/logs/error.log" $error_level;
 events { worker_connections $connections; }
 http {
     log_format test '$log';
-    access_log $prefix/logs/access.log test;
-    client_body_temp_path $prefix/tmp/body;
-    fastcgi_temp_path $prefix/tmp/fastcgi;
-    proxy_temp_path $prefix/tmp/proxy;
-    scgi_temp_path $prefix/tmp/scgi;
-    uwsgi_temp_path $prefix/tmp/uwsgi;
+    access_log "$prefix/logs/access.log" test;
+    client_body_temp_path "$tmp/body";
+    fastcgi_temp_path "$tmp/fastcgi";
+    proxy_temp_path "$tmp/proxy";
+    scgi_temp_path "$tmp/scgi";
+    uwsgi_temp_path "$tmp/uwsgi";
     mskanban_redis_host 127.0.0.1;
     mskanban_redis_port $redis;
+    $redis_pw
 $http
-    upstream mskanban_fcgi { server unix:$fcgi; }
+    upstream mskanban_fcgi { server "unix:$fcgi"; }
     server {
         listen 127.0.0.1:$port reuseport $listen;
-        include $src/conf/nginx/mskanban-api.conf;
+        include "$src/conf/nginx/mskanban-api.conf";
         $o{server}
     }
 }

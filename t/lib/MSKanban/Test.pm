@@ -40,6 +40,12 @@ sub new {
     while (<$fh>) { $env{$1} = $2 if /^(\w+)=(.*)$/ }
     close $fh;
     my $self = bless { env => \%env, state => $state }, $class;
+    # Redis requires a password: redis-cli reads it from REDISCLI_AUTH, as do
+    # MSKanban::Live::Redis and the test nginx.
+    if (my $pwfile = $env{MSKANBAN_REDIS_PASSWORD_FILE}) {
+        open my $pw, '<', $pwfile or croak "cannot read $pwfile: $!";
+        chomp($ENV{REDISCLI_AUTH} = <$pw>);
+    }
     return $self;
 }
 

@@ -69,7 +69,7 @@ sub new {
             . join('', map {"            $_ $loc{$_};\n"} sort keys %loc)
             . "        }\n        location = /api/ws-status { mskanban_ws_status; }\n";
     } else {
-        $ws = "include $src/conf/nginx/mskanban-ws.conf;\n";
+        $ws = "include \"$src/conf/nginx/mskanban-ws.conf\";\n";
     }
     return $class->SUPER::new($t, %o, kind => 'ws', so => MSKanban::WS::module_so($t), server => $ws,
         log => '$pid $status $request', error_level => $ENV{MSKANBAN_WS_DEBUG} ? 'debug' : 'info',
