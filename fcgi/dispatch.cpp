@@ -63,6 +63,7 @@ Status check_rate_limit(Ctx &ctx, const std::string &group) {
 // and store what it answered (see src/idempotency.hpp).
 Result<Response> run_idempotent(Ctx &ctx, const Route &route) {
     Db &db = ctx.svc.db;
+    ctx.tx().commit();  // the session check; the claim below is its own transaction (for now)
     const std::string key = ctx.req.header("idempotency-key");
     const std::string &user = ctx.auth->user_id;
     auto claim = idempotency_claim(db, user, key, idempotency_request_hash(ctx.req.method, ctx.req.path, ctx.req.body));
@@ -77,7 +78,10 @@ Result<Response> run_idempotent(Ctx &ctx, const Route &route) {
     Result<Response> res = internal();
     try {
         res = route.handler(ctx);
+        if (res.ok() && res->status < 400) ctx.tx().commit();
+        else ctx.tx().rollback();
     } catch (...) {
+        ctx.tx().rollback();
         idempotency_finish(db, user, key, 500, "");
         throw;
     }
@@ -102,7 +106,7 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
     if (route.access == Access::session || route.access == Access::internal_session) {
         std::string token = cookie_value(req.header("cookie"), kSessionCookie);
         if (token.empty()) return unauthorized();
-        auto a = authenticate(ctx.svc.db, ctx.svc.cfg, token);
+        auto a = authenticate(ctx.tx(), ctx.svc.cfg, token);
         if (!a) return a.error();
         ctx.auth = *a;
     }
@@ -111,7 +115,10 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
         if (!st) return st.error();
     }
     if (req.method == "POST" && ctx.auth && !req.header("idempotency-key").empty()) return run_idempotent(ctx, route);
-    return route.handler(ctx);
+    auto res = route.handler(ctx);
+    if (res.ok() && res->status < 400) ctx.tx().commit();
+    else ctx.tx().rollback();
+    return res;
 }
 
 }  // namespace
@@ -128,7 +135,8 @@ Response error_response(const Error &e) {
 
 Response dispatch(Services &svc, Request &req, bool body_too_large) {
     auto started = std::chrono::steady_clock::now();
-    Ctx ctx{svc, req, std::nullopt, {}};
+    Tx tx(svc.db);
+    Ctx ctx{svc, req, std::nullopt, {}, &tx};
     Response out;
     try {
         auto res = run(ctx, body_too_large);
@@ -139,6 +147,7 @@ Response dispatch(Services &svc, Request &req, bool body_too_large) {
             out = error_response(res.error());
         }
     } catch (const pqxx::broken_connection &e) {
+        tx.rollback();
         svc.db.reset();
         log_error(std::string("database connection lost: ") + e.what());
         out = error_response(unavailable("the database is unavailable; try again shortly"));

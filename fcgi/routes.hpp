@@ -30,6 +30,10 @@ struct Ctx {
     std::optional<SessionAuth> auth;  // set for routes with Access::session
     // Headers the dispatcher adds to a successful response (rate-limit state).
     std::vector<std::pair<std::string, std::string>> extra_headers;
+    // The request's transaction (see Tx in src/db.hpp), owned and committed by the
+    // dispatcher; handlers pass it to the domain functions and never commit it.
+    Tx *transaction = nullptr;
+    Tx &tx() { return *transaction; }
 };
 
 using Handler = Result<Response> (*)(Ctx &);

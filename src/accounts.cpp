@@ -103,8 +103,7 @@ std::string keyed_hash(const Config &cfg, const std::string &label, const std::s
     return hex_encode(hmac_sha256(cfg.hash_key, label + '\0' + value)).substr(0, 32);
 }
 
-Result<LoginInit> login_init(Db &db, const Config &cfg, const std::string &email) {
-    pqxx::read_transaction tx(db.conn());
+Result<LoginInit> login_init(Tx &tx, const Config &cfg, const std::string &email) {
     auto r = tx.exec_prepared("user_by_email", email);
     LoginInit out;
     if (!r.empty()) {
@@ -120,16 +119,14 @@ Result<LoginInit> login_init(Db &db, const Config &cfg, const std::string &email
     return out;
 }
 
-Result<UserView> register_user(Db &db, const Config &cfg, const RegisterInput &in) {
+Result<UserView> register_user(Tx &tx, const Config &cfg, const RegisterInput &in) {
     auto hash = server_hash(in.auth_hash, cfg.argon2);
     if (!hash) return internal("could not hash the credentials");
-    pqxx::work tx(db.conn());
     auto r = tx.exec_prepared("user_insert", new_id(), in.email, *hash, in.kdf.memory_kib,
                               in.kdf.iterations, in.kdf.parallelism, in.kdf_salt, in.auth_salt,
                               in.public_key, in.enc_private_key, in.enc_symmetric_key,
                               in.enc_recovery_blob);
     if (r.empty()) return conflict("an account with this email already exists");
-    tx.commit();
     UserView v;
     v.id = r[0]["id"].as<std::string>();
     v.email = r[0]["email"].as<std::string>();
@@ -137,7 +134,7 @@ Result<UserView> register_user(Db &db, const Config &cfg, const RegisterInput &i
     return v;
 }
 
-Result<LoginResult> login(Db &db, Redis &redis, const Config &cfg, const LoginInput &in) {
+Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginInput &in) {
     int64_t now = now_ms();
     std::string fkey = "mskanban:lf:" + keyed_hash(cfg, "email", in.email);
     auto failures = recent_failures(redis, fkey, cfg, now);
@@ -156,7 +153,6 @@ Result<LoginResult> login(Db &db, Redis &redis, const Config &cfg, const LoginIn
         return e;
     }
 
-    pqxx::work tx(db.conn());
     auto r = tx.exec_prepared("user_by_email", in.email);
     if (r.empty()) {
         server_verify(dummy_hash(cfg), in.auth_hash);
@@ -185,16 +181,14 @@ Result<LoginResult> login(Db &db, Redis &redis, const Config &cfg, const LoginIn
         tx.exec_prepared("user_set_totp_step", out.user.id, *step);
     }
     NewSession s = create_session(tx, cfg, out.user.id, keyed_hash(cfg, "ip", in.ip), in.user_agent);
-    tx.commit();
-    redis.command({"DEL", fkey});
+    tx.after_commit([&redis, fkey] { redis.command({"DEL", fkey}); });
     out.session_id = s.id;
     out.session_token = s.token;
     out.session_expires_at = s.expires_at;
     return out;
 }
 
-Result<UserDetail> get_user(Db &db, const std::string &user_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<UserDetail> get_user(Tx &tx, const std::string &user_id) {
     auto r = tx.exec_prepared("user_by_id", user_id);
     if (r.empty()) return not_found("no such user");
     UserDetail d;
@@ -204,8 +198,7 @@ Result<UserDetail> get_user(Db &db, const std::string &user_id) {
     return d;
 }
 
-Result<TotpEnrollment> totp_enroll(Db &db, const Config &cfg, const std::string &user_id) {
-    pqxx::work tx(db.conn());
+Result<TotpEnrollment> totp_enroll(Tx &tx, const Config &cfg, const std::string &user_id) {
     auto r = tx.exec_prepared("user_totp_for_update", user_id);
     if (r.empty()) return not_found("no such user");
     if (!r[0]["totp_secret"].is_null()) return conflict("TOTP is already enabled; disable it first");
@@ -213,7 +206,6 @@ Result<TotpEnrollment> totp_enroll(Db &db, const Config &cfg, const std::string 
     tx.exec_prepared("user_set_totp_pending", user_id,
                      seal_at_rest(cfg.at_rest_key, totp_label(user_id), secret));
     auto u = tx.exec_prepared("user_by_id", user_id);
-    tx.commit();
     return TotpEnrollment{base32_encode(secret), totp_uri(secret, u[0]["email"].as<std::string>())};
 }
 
@@ -232,21 +224,17 @@ static Result<int64_t> match_stored_code(pqxx::work &tx, const Config &cfg, cons
     return *step;
 }
 
-Status totp_verify(Db &db, const Config &cfg, const std::string &user_id, const std::string &code) {
-    pqxx::work tx(db.conn());
+Status totp_verify(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code) {
     auto step = match_stored_code(tx, cfg, user_id, "totp_pending", code);
     if (!step) return step.error();
     tx.exec_prepared("user_enable_totp", user_id, *step);
-    tx.commit();
     return ok_status();
 }
 
-Status totp_disable(Db &db, const Config &cfg, const std::string &user_id, const std::string &code) {
-    pqxx::work tx(db.conn());
+Status totp_disable(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code) {
     auto step = match_stored_code(tx, cfg, user_id, "totp_secret", code);
     if (!step) return step.error();
     tx.exec_prepared("user_disable_totp", user_id, *step);
-    tx.commit();
     return ok_status();
 }
 

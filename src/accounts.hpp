@@ -67,23 +67,23 @@ std::string normalize_email(const std::string &email);
 // Keyed hash used for subjects in Redis (emails, IPs), hex.
 std::string keyed_hash(const Config &cfg, const std::string &label, const std::string &value);
 
-Result<LoginInit> login_init(Db &db, const Config &cfg, const std::string &email);
-Result<UserView> register_user(Db &db, const Config &cfg, const RegisterInput &in);
-Result<LoginResult> login(Db &db, Redis &redis, const Config &cfg, const LoginInput &in);
+Result<LoginInit> login_init(Tx &tx, const Config &cfg, const std::string &email);
+Result<UserView> register_user(Tx &tx, const Config &cfg, const RegisterInput &in);
+Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginInput &in);
 
 struct UserDetail {
     UserView user;
     UserKeys keys;
     std::string enc_recovery_blob;
 };
-Result<UserDetail> get_user(Db &db, const std::string &user_id);
+Result<UserDetail> get_user(Tx &tx, const std::string &user_id);
 
 struct TotpEnrollment {
     std::string secret_base32;
     std::string otpauth_uri;
 };
-Result<TotpEnrollment> totp_enroll(Db &db, const Config &cfg, const std::string &user_id);
-Status totp_verify(Db &db, const Config &cfg, const std::string &user_id, const std::string &code);
-Status totp_disable(Db &db, const Config &cfg, const std::string &user_id, const std::string &code);
+Result<TotpEnrollment> totp_enroll(Tx &tx, const Config &cfg, const std::string &user_id);
+Status totp_verify(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code);
+Status totp_disable(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code);
 
 }  // namespace msk

@@ -18,7 +18,8 @@ Event make_event(const std::string &workspace_id, const std::string &board_id, c
     return e;
 }
 
-void record_activity(pqxx::transaction_base &tx, Event &e) {
+void record_activity(Tx &tx, Event &e) {
+    tx.note_scope(e.workspace_id, e.board_id);
     e.id = new_id();
     std::optional<std::string> board;
     if (!e.board_id.empty()) board = e.board_id;
@@ -33,7 +34,7 @@ json_t *event_json(const Event &e) {
                      "targetId", e.target_id.c_str(), "timestamp", e.created_at.c_str(), "meta", e.meta.get());
 }
 
-Result<ActivityPage> list_activity(Db &db, const std::string &user_id, const std::string &board_id,
+Result<ActivityPage> list_activity(Tx &tx, const std::string &user_id, const std::string &board_id,
                                    const std::optional<std::string> &before, int limit) {
     long long cursor = 0;  // 0 = from the newest
     if (before) {
@@ -42,7 +43,6 @@ Result<ActivityPage> list_activity(Db &db, const std::string &user_id, const std
         if (!digits) return bad_request("\"before\" is not a cursor from this feed");
         cursor = std::stoll(*before);
     }
-    pqxx::read_transaction tx(db.conn());
     auto a = authorize_board(tx, user_id, board_id, Need::read);
     if (!a) return a.error();
     auto rows = tx.exec_prepared("activity_page", board_id, cursor, limit + 1);

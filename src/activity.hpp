@@ -28,8 +28,9 @@ struct Event {
 Event make_event(const std::string &workspace_id, const std::string &board_id, const std::string &actor_id,
                  const char *verb, const char *target_type, const std::string &target_id);
 
-// Inserts the activity row in `tx` and fills e.id and e.created_at.
-void record_activity(pqxx::transaction_base &tx, Event &e);
+// Inserts the activity row in `tx` and fills e.id and e.created_at; notes the event's
+// workspace and board as the request's scope (Tx::note_scope).
+void record_activity(Tx &tx, Event &e);
 
 // The tick / feed JSON for an event: {boardId, verb, actorId, targetType, targetId,
 // timestamp, meta}. Caller owns the reference.
@@ -41,7 +42,7 @@ struct ActivityPage {
 };
 
 // A board's feed, newest first. `before` is an opaque cursor from a previous page.
-Result<ActivityPage> list_activity(Db &db, const std::string &user_id, const std::string &board_id,
+Result<ActivityPage> list_activity(Tx &tx, const std::string &user_id, const std::string &board_id,
                                    const std::optional<std::string> &before, int limit);
 
 }  // namespace msk

@@ -67,13 +67,12 @@ Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user
     return check(tx, "authz_card", user_id, card_id, need, "card");
 }
 
-Result<RoomAccess> authorize_room(Db &db, const std::string &user_id, const std::string &room) {
+Result<RoomAccess> authorize_room(Tx &tx, const std::string &user_id, const std::string &room) {
     auto colon = room.find(':');
     std::string kind = room.substr(0, colon);
     if (colon == std::string::npos || (kind != "board" && kind != "card") || !is_valid_id(room.substr(colon + 1)))
         return bad_request("\"room\" must be board:<id> or card:<id>");
     std::string id = room.substr(colon + 1);
-    pqxx::read_transaction tx(db.conn());
     auto a = kind == "board" ? authorize_board(tx, user_id, id, Need::read) : authorize_card(tx, user_id, id, Need::read);
     if (!a) return not_found("no such room");
     return RoomAccess{room, a->workspace_id, a->board_id};

@@ -47,6 +47,6 @@ struct RoomAccess {
 
 // May `user_id` join the realtime room `room` ("board:<id>" or "card:<id>")?
 // 400 for a malformed room, 404 for a missing object or a non-member.
-Result<RoomAccess> authorize_room(Db &db, const std::string &user_id, const std::string &room);
+Result<RoomAccess> authorize_room(Tx &tx, const std::string &user_id, const std::string &room);
 
 }  // namespace msk

@@ -55,9 +55,8 @@ void set_fields_meta(Event &ev, const CardChange &in) {
 
 }  // namespace
 
-Result<std::vector<Card>> list_cards(Db &db, const std::string &user_id, const std::string &board_id,
+Result<std::vector<Card>> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id,
                                      ArchivedFilter filter) {
-    pqxx::read_transaction tx(db.conn());
     auto a = authorize_board(tx, user_id, board_id, Need::read);
     if (!a) return a.error();
     const char *mode = filter == ArchivedFilter::exclude ? "exclude" : filter == ArchivedFilter::only ? "only" : "include";
@@ -66,9 +65,8 @@ Result<std::vector<Card>> list_cards(Db &db, const std::string &user_id, const s
     return out;
 }
 
-Result<Card> create_card(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                          const CardChange &in) {
-    pqxx::work tx(db.conn());
     auto a = authorize_column(tx, user_id, column_id, Need::write);
     if (!a) return a.error();
     lock_board_positions(tx, a->board_id);
@@ -81,21 +79,18 @@ Result<Card> create_card(Db &db, Redis &redis, const std::string &user_id, const
     Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_CREATED", "card", c.id);
     json_object_set_new(ev.meta.get(), "columnId", json_string(column_id.c_str()));
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return c;
 }
 
-Result<Card> get_card(Db &db, const std::string &user_id, const std::string &card_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<Card> get_card(Tx &tx, const std::string &user_id, const std::string &card_id) {
     auto a = authorize_card(tx, user_id, card_id, Need::read);
     if (!a) return a.error();
     return card_from(tx.exec_prepared("card_by_id", card_id)[0]);
 }
 
-Result<Card> update_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                          const CardChange &in) {
-    pqxx::work tx(db.conn());
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
     auto before = tx.exec_prepared("card_archived_for_update", card_id);
@@ -111,28 +106,24 @@ Result<Card> update_card(Db &db, Redis &redis, const std::string &user_id, const
     json_object_set_new(ev.meta.get(), "columnId", json_string(c.column_id.c_str()));
     set_fields_meta(ev, in);
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return c;
 }
 
-Status delete_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id) {
-    pqxx::work tx(db.conn());
+Status delete_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id) {
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
     if (tx.exec_prepared("card_delete", card_id).empty()) return not_found("no such card");
     Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_DELETED", "card", card_id);
     json_object_set_new(ev.meta.get(), "columnId", json_string(a->column_id.c_str()));
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return ok_status();
 }
 
-Result<Card> move_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+Result<Card> move_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                        const std::string &to_column_id, const std::optional<std::string> &after_id,
                        const std::optional<std::string> &before_id) {
-    pqxx::work tx(db.conn());
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
     lock_board_positions(tx, a->board_id);
@@ -152,8 +143,7 @@ Result<Card> move_card(Db &db, Redis &redis, const std::string &user_id, const s
     json_object_set_new(ev.meta.get(), "fromColumnId", json_string(from_column.c_str()));
     json_object_set_new(ev.meta.get(), "toColumnId", json_string(to_column_id.c_str()));
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return c;
 }
 

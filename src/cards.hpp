@@ -37,18 +37,18 @@ struct CardChange {
 
 enum class ArchivedFilter { exclude, include, only };
 
-Result<std::vector<Card>> list_cards(Db &db, const std::string &user_id, const std::string &board_id,
+Result<std::vector<Card>> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id,
                                      ArchivedFilter filter);
-Result<Card> create_card(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                          const CardChange &in);
-Result<Card> get_card(Db &db, const std::string &user_id, const std::string &card_id);
-Result<Card> update_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+Result<Card> get_card(Tx &tx, const std::string &user_id, const std::string &card_id);
+Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                          const CardChange &in);
-Status delete_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id);
+Status delete_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id);
 // Moves a card to `to_column_id` (same board; 400 otherwise) after `after_id` and/or
 // before `before_id` (cards of that column; 400 when not, 409 when not adjacent), or to
 // the end of the column.
-Result<Card> move_card(Db &db, Redis &redis, const std::string &user_id, const std::string &card_id,
+Result<Card> move_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                        const std::string &to_column_id, const std::optional<std::string> &after_id,
                        const std::optional<std::string> &before_id);
 

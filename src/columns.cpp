@@ -39,8 +39,7 @@ Result<std::string> place_column(pqxx::transaction_base &tx, const std::string &
 
 }  // namespace
 
-Result<std::vector<Column>> list_columns(Db &db, const std::string &user_id, const std::string &board_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<std::vector<Column>> list_columns(Tx &tx, const std::string &user_id, const std::string &board_id) {
     auto a = authorize_board(tx, user_id, board_id, Need::read);
     if (!a) return a.error();
     std::vector<Column> out;
@@ -48,9 +47,8 @@ Result<std::vector<Column>> list_columns(Db &db, const std::string &user_id, con
     return out;
 }
 
-Result<Column> create_column(Db &db, Redis &redis, const std::string &user_id, const std::string &board_id,
+Result<Column> create_column(Tx &tx, Redis &redis, const std::string &user_id, const std::string &board_id,
                              const ColumnChange &in) {
-    pqxx::work tx(db.conn());
     auto a = authorize_board(tx, user_id, board_id, Need::write);
     if (!a) return a.error();
     lock_board_positions(tx, board_id);
@@ -62,14 +60,12 @@ Result<Column> create_column(Db &db, Redis &redis, const std::string &user_id, c
     Column c = column_from(r[0]);
     Event ev = make_event(a->workspace_id, board_id, user_id, "COLUMN_CREATED", "column", c.id);
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return c;
 }
 
-Result<Column> update_column(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+Result<Column> update_column(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                              const ColumnChange &in) {
-    pqxx::work tx(db.conn());
     auto a = authorize_column(tx, user_id, column_id, Need::write);
     if (!a) return a.error();
     std::optional<std::string> pos;
@@ -90,14 +86,12 @@ Result<Column> update_column(Db &db, Redis &redis, const std::string &user_id, c
     if (in.move) json_object_set_new(ev.meta.get(), "moved", json_true());
     if (in.enc_name) json_object_set_new(ev.meta.get(), "renamed", json_true());
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return c;
 }
 
-Result<ColumnDeletion> delete_column(Db &db, Redis &redis, const std::string &user_id,
+Result<ColumnDeletion> delete_column(Tx &tx, Redis &redis, const std::string &user_id,
                                      const std::string &column_id, const std::optional<std::string> &move_cards_to) {
-    pqxx::work tx(db.conn());
     auto a = authorize_column(tx, user_id, column_id, Need::write);
     if (!a) return a.error();
     lock_board_positions(tx, a->board_id);
@@ -130,8 +124,7 @@ Result<ColumnDeletion> delete_column(Db &db, Redis &redis, const std::string &us
     json_object_set_new(ev.meta.get(), "movedCards", json_integer(out.moved_cards));
     json_object_set_new(ev.meta.get(), "toColumnId", jstr_or_null(out.to_column_id));
     record_activity(tx, ev);
-    tx.commit();
-    publish_tick(redis, ev);
+    publish_tick_after_commit(tx, redis, std::move(ev));
     return out;
 }
 

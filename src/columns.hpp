@@ -39,14 +39,14 @@ struct ColumnDeletion {
     std::optional<std::string> to_column_id;
 };
 
-Result<std::vector<Column>> list_columns(Db &db, const std::string &user_id, const std::string &board_id);
-Result<Column> create_column(Db &db, Redis &redis, const std::string &user_id, const std::string &board_id,
+Result<std::vector<Column>> list_columns(Tx &tx, const std::string &user_id, const std::string &board_id);
+Result<Column> create_column(Tx &tx, Redis &redis, const std::string &user_id, const std::string &board_id,
                              const ColumnChange &in);
-Result<Column> update_column(Db &db, Redis &redis, const std::string &user_id, const std::string &column_id,
+Result<Column> update_column(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                              const ColumnChange &in);
 // `move_cards_to`: the column of the same board that receives the cards (appended in
 // their order); without it a column with cards is not deleted (409).
-Result<ColumnDeletion> delete_column(Db &db, Redis &redis, const std::string &user_id,
+Result<ColumnDeletion> delete_column(Tx &tx, Redis &redis, const std::string &user_id,
                                      const std::string &column_id, const std::optional<std::string> &move_cards_to);
 
 }  // namespace msk

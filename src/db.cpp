@@ -24,4 +24,35 @@ pqxx::connection &Db::conn() {
     return *c_;
 }
 
+pqxx::work &Tx::work() {
+    if (!w_) w_ = std::make_unique<pqxx::work>(db_.conn());
+    return *w_;
+}
+
+void Tx::note_scope(const std::string &workspace_id, const std::string &board_id) {
+    if (!workspace_id.empty()) workspace_ = workspace_id;
+    if (!board_id.empty()) board_ = board_id;
+}
+
+void Tx::commit() {
+    if (w_) {
+        w_->commit();
+        w_.reset();
+    }
+    auto after = std::move(after_);
+    after_.clear();
+    for (auto &f : after) f();
+}
+
+void Tx::rollback() noexcept {
+    after_.clear();
+    if (!w_) return;
+    try {
+        w_->abort();
+    } catch (...) {
+        // A broken connection aborts the transaction on the server anyway.
+    }
+    w_.reset();
+}
+
 }  // namespace msk

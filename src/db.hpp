@@ -5,9 +5,11 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 // std::optional<T> works as a query parameter (nullopt -> NULL) and as a read type: in
 // C++17, libpqxx 6.4 provides string_traits for it (pqxx/internal/type_utils.hxx); a
@@ -36,6 +38,52 @@ public:
 private:
     std::string url_;
     std::unique_ptr<pqxx::connection> c_;
+};
+
+// The request's one transaction (docs/internals.md, "Transactions"). The dispatcher owns
+// it: the session lookup, the authorization check, the handler's work and the stored
+// Idempotency-Key response all run in it, and the dispatcher commits it once after the
+// handler succeeded; an error, an exception or a destroyed Tx rolls back. It begins on
+// first use, so a request that never touches PostgreSQL costs no BEGIN. Work that must
+// only happen once the change is durable (Redis ticks, revocation notices) is queued with
+// after_commit() and runs after a successful commit; it is dropped on rollback.
+// Domain functions take a Tx & and use it like a pqxx::work (exec_prepared, or pass it
+// where a pqxx::transaction_base & is expected); they never commit it themselves.
+class Tx {
+public:
+    explicit Tx(Db &db) : db_(db) {}
+    Tx(const Tx &) = delete;
+    Tx &operator=(const Tx &) = delete;
+
+    // The open transaction, begun on first use.
+    pqxx::work &work();
+    operator pqxx::work &() { return work(); }
+    template <class... Args>
+    pqxx::result exec_prepared(const std::string &name, Args &&...args) {
+        return work().exec_prepared(name, std::forward<Args>(args)...);
+    }
+    bool begun() const { return w_ != nullptr; }
+
+    // Queues `f` to run after a successful commit (in order). Must not throw.
+    void after_commit(std::function<void()> f) { after_.push_back(std::move(f)); }
+    // The workspace and board the request changed (set by record_activity); an
+    // Idempotency-Key response is stored under them and deleted with them.
+    void note_scope(const std::string &workspace_id, const std::string &board_id);
+    const std::string &workspace_scope() const { return workspace_; }
+    const std::string &board_scope() const { return board_; }
+
+    // Commits (when begun), then runs the queued after-commit work. Throws what
+    // pqxx::work::commit throws: pqxx::in_doubt_error when the connection was lost while
+    // committing (the outcome is unknown).
+    void commit();
+    // Rolls back (when begun) and drops the queued work. Never throws.
+    void rollback() noexcept;
+
+private:
+    Db &db_;
+    std::unique_ptr<pqxx::work> w_;
+    std::vector<std::function<void()>> after_;
+    std::string workspace_, board_;
 };
 
 // Reads column `col` of a row as an optional string (NULL -> nullopt).

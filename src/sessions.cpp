@@ -24,21 +24,18 @@ NewSession create_session(pqxx::work &tx, const Config &cfg, const std::string &
     return s;
 }
 
-Result<SessionAuth> authenticate(Db &db, const Config &cfg, const std::string &token) {
+Result<SessionAuth> authenticate(Tx &tx, const Config &cfg, const std::string &token) {
     // A well-formed token is 43 base64url characters; anything else cannot match.
     if (token.size() != 43 || !b64url_decode(token)) return unauthorized();
-    pqxx::work tx(db.conn());
     auto r = tx.exec_prepared("session_by_token", token_hash(token), cfg.session_idle_s);
     if (r.empty()) return unauthorized("session expired or invalid");
     SessionAuth a{r[0]["id"].as<std::string>(), r[0]["user_id"].as<std::string>(),
                   r[0]["email"].as<std::string>()};
     if (r[0]["idle_s"].as<long>() >= 30) tx.exec_prepared("session_touch", a.session_id);
-    tx.commit();
     return a;
 }
 
-Result<std::vector<SessionRow>> list_sessions(Db &db, const Config &cfg, const std::string &user_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const std::string &user_id) {
     std::vector<SessionRow> out;
     for (const auto &row : tx.exec_prepared("sessions_of_user", user_id, cfg.session_idle_s))
         out.push_back({row["id"].as<std::string>(), row["created_at"].as<std::string>(),
@@ -47,20 +44,22 @@ Result<std::vector<SessionRow>> list_sessions(Db &db, const Config &cfg, const s
     return out;
 }
 
-Status revoke_session(Db &db, Redis &redis, const std::string &user_id, const std::string &session_id) {
-    pqxx::work tx(db.conn());
+Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const std::string &session_id) {
     auto r = tx.exec_prepared("session_revoke", session_id, user_id);
     if (r.empty()) return not_found("no such session");
-    tx.commit();
     JsonPtr j = own(json_pack("{s:s, s:s, s:s}", "type", "session", "sessionId", session_id.c_str(),
                               "userId", user_id.c_str()));
-    publish_revocation(redis, dump(j.get()));
+    publish_revocation_after_commit(tx, redis, dump(j.get()));
     return ok_status();
 }
 
 void publish_revocation(Redis &redis, const std::string &json) {
     if (!redis.command({"PUBLISH", "mskanban:revoke", json}))
         log_warn("revocation not published (redis down); live connections close on their next check");
+}
+
+void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json) {
+    tx.after_commit([&redis, json = std::move(json)] { publish_revocation(redis, json); });
 }
 
 }  // namespace msk

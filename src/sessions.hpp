@@ -33,13 +33,15 @@ struct NewSession {
 NewSession create_session(pqxx::work &tx, const Config &cfg, const std::string &user_id,
                           const std::string &ip_hash, const std::string &user_agent);
 // 401 for a missing, unknown, expired or revoked token.
-Result<SessionAuth> authenticate(Db &db, const Config &cfg, const std::string &token);
-Result<std::vector<SessionRow>> list_sessions(Db &db, const Config &cfg, const std::string &user_id);
+Result<SessionAuth> authenticate(Tx &tx, const Config &cfg, const std::string &token);
+Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const std::string &user_id);
 // Revokes one of the user's sessions (404 when not theirs) and publishes the revocation
 // so live streams and relays close it.
-Status revoke_session(Db &db, Redis &redis, const std::string &user_id, const std::string &session_id);
+Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const std::string &session_id);
 
 // Publishes a revocation notice on mskanban:revoke (best effort; logged when Redis is down).
 void publish_revocation(Redis &redis, const std::string &json);
+// The same, queued to run after `tx` commits.
+void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json);
 
 }  // namespace msk

@@ -1,6 +1,8 @@
 // After-commit publication of board ticks (see ticks.hpp).
 #include "ticks.hpp"
 
+#include <memory>
+
 #include "log.hpp"
 #include "redis.hpp"
 
@@ -28,6 +30,11 @@ std::string publish_tick(Redis &redis, const Event &e) {
         return "";
     }
     return std::string(added->str, added->len);
+}
+
+void publish_tick_after_commit(Tx &tx, Redis &redis, Event e) {
+    auto ev = std::make_shared<Event>(std::move(e));
+    tx.after_commit([&redis, ev] { publish_tick(redis, *ev); });
 }
 
 }  // namespace msk

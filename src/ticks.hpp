@@ -16,5 +16,7 @@ constexpr int kTickStreamMaxLen = 1000;
 // Publishes `e` for its board; events without a board (workspace-level) publish nothing.
 // Returns the stream id, or "" when nothing was published.
 std::string publish_tick(Redis &redis, const Event &e);
+// Queues publish_tick(redis, e) to run after `tx` commits (nothing on rollback).
+void publish_tick_after_commit(Tx &tx, Redis &redis, Event e);
 
 }  // namespace msk

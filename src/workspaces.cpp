@@ -29,58 +29,49 @@ Result<Workspace> read_workspace(pqxx::transaction_base &tx, const std::string &
 
 }  // namespace
 
-Result<std::vector<Workspace>> list_workspaces(Db &db, const std::string &user_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<std::vector<Workspace>> list_workspaces(Tx &tx, const std::string &user_id) {
     std::vector<Workspace> out;
     for (const auto &row : tx.exec_prepared("workspaces_of_user", user_id)) out.push_back(workspace_from(row));
     return out;
 }
 
-Result<Workspace> create_workspace(Db &db, const std::string &user_id, const std::string &id,
+Result<Workspace> create_workspace(Tx &tx, const std::string &user_id, const std::string &id,
                                    const std::string &enc_name, const std::string &enc_workspace_key) {
-    pqxx::work tx(db.conn());
     if (tx.exec_prepared("workspace_insert", id, enc_name, user_id).empty())
         return conflict("a workspace with this id already exists");
     tx.exec_prepared("member_insert", id, user_id, "owner", enc_workspace_key, user_id);
     Event ev = make_event(id, "", user_id, "WORKSPACE_CREATED", "workspace", id);
     record_activity(tx, ev);
     auto ws = read_workspace(tx, user_id, id);
-    tx.commit();
     return ws;
 }
 
-Result<Workspace> get_workspace(Db &db, const std::string &user_id, const std::string &workspace_id) {
+Result<Workspace> get_workspace(Tx &tx, const std::string &user_id, const std::string &workspace_id) {
     if (!is_valid_id(workspace_id)) return not_found("no such workspace");
-    pqxx::read_transaction tx(db.conn());
     return read_workspace(tx, user_id, workspace_id);
 }
 
-Result<Workspace> rename_workspace(Db &db, const std::string &user_id, const std::string &workspace_id,
+Result<Workspace> rename_workspace(Tx &tx, const std::string &user_id, const std::string &workspace_id,
                                    const std::string &enc_name) {
-    pqxx::work tx(db.conn());
     auto a = authorize_workspace(tx, user_id, workspace_id, Need::manage);
     if (!a) return a.error();
     tx.exec_prepared("workspace_rename", workspace_id, enc_name);
     Event ev = make_event(workspace_id, "", user_id, "WORKSPACE_UPDATED", "workspace", workspace_id);
     record_activity(tx, ev);
     auto ws = read_workspace(tx, user_id, workspace_id);
-    tx.commit();
     return ws;
 }
 
-Status delete_workspace(Db &db, Redis &redis, const std::string &user_id, const std::string &workspace_id) {
-    pqxx::work tx(db.conn());
+Status delete_workspace(Tx &tx, Redis &redis, const std::string &user_id, const std::string &workspace_id) {
     auto a = authorize_workspace(tx, user_id, workspace_id, Need::manage);
     if (!a) return a.error();
     tx.exec_prepared("workspace_delete", workspace_id);
-    tx.commit();
     JsonPtr j = own(json_pack("{s:s, s:s}", "type", "workspace", "workspaceId", workspace_id.c_str()));
-    publish_revocation(redis, dump(j.get()));
+    publish_revocation_after_commit(tx, redis, dump(j.get()));
     return ok_status();
 }
 
-Result<std::vector<Member>> list_members(Db &db, const std::string &user_id, const std::string &workspace_id) {
-    pqxx::read_transaction tx(db.conn());
+Result<std::vector<Member>> list_members(Tx &tx, const std::string &user_id, const std::string &workspace_id) {
     auto a = authorize_workspace(tx, user_id, workspace_id, Need::read);
     if (!a) return a.error();
     std::vector<Member> out;
@@ -88,9 +79,8 @@ Result<std::vector<Member>> list_members(Db &db, const std::string &user_id, con
     return out;
 }
 
-Result<Member> add_member(Db &db, const std::string &actor_id, const std::string &workspace_id,
+Result<Member> add_member(Tx &tx, const std::string &actor_id, const std::string &workspace_id,
                           const std::string &user_id, Role role, const std::string &enc_workspace_key) {
-    pqxx::work tx(db.conn());
     auto a = authorize_workspace(tx, actor_id, workspace_id, Need::manage);
     if (!a) return a.error();
     if (tx.exec_prepared("user_exists", user_id).empty()) return bad_request("\"userId\" does not name an account");
@@ -101,13 +91,11 @@ Result<Member> add_member(Db &db, const std::string &actor_id, const std::string
     record_activity(tx, ev);
     auto r = tx.exec_prepared("member_of_workspace", workspace_id, user_id);
     Member m = member_from(r[0]);
-    tx.commit();
     return m;
 }
 
-Status remove_member(Db &db, Redis &redis, const std::string &actor_id, const std::string &workspace_id,
+Status remove_member(Tx &tx, Redis &redis, const std::string &actor_id, const std::string &workspace_id,
                      const std::string &user_id) {
-    pqxx::work tx(db.conn());
     bool leaving = actor_id == user_id;
     auto a = authorize_workspace(tx, actor_id, workspace_id, leaving ? Need::read : Need::manage);
     if (!a) return a.error();
@@ -126,16 +114,14 @@ Status remove_member(Db &db, Redis &redis, const std::string &actor_id, const st
     Event ev = make_event(workspace_id, "", actor_id, "MEMBER_REMOVED", "user", user_id);
     json_object_set_new(ev.meta.get(), "role", json_string(role->c_str()));
     record_activity(tx, ev);
-    tx.commit();
     JsonPtr j = own(json_pack("{s:s, s:s, s:s}", "type", "member", "workspaceId", workspace_id.c_str(), "userId",
                               user_id.c_str()));
-    publish_revocation(redis, dump(j.get()));
+    publish_revocation_after_commit(tx, redis, dump(j.get()));
     return ok_status();
 }
 
-Result<Invitee> lookup_invitee(Db &db, const std::string &actor_id, const std::string &workspace_id,
+Result<Invitee> lookup_invitee(Tx &tx, const std::string &actor_id, const std::string &workspace_id,
                                const std::string &email) {
-    pqxx::read_transaction tx(db.conn());
     auto a = authorize_workspace(tx, actor_id, workspace_id, Need::manage);
     if (!a) return a.error();
     auto r = tx.exec_prepared("user_key_by_email", email);

@@ -29,28 +29,28 @@ struct Invitee {
     std::string user_id, public_key;
 };
 
-Result<std::vector<Workspace>> list_workspaces(Db &db, const std::string &user_id);
+Result<std::vector<Workspace>> list_workspaces(Tx &tx, const std::string &user_id);
 // Creates a workspace with the caller as its owner; `id` is client-chosen (ciphertext is
 // bound to it), 409 when taken.
-Result<Workspace> create_workspace(Db &db, const std::string &user_id, const std::string &id,
+Result<Workspace> create_workspace(Tx &tx, const std::string &user_id, const std::string &id,
                                    const std::string &enc_name, const std::string &enc_workspace_key);
-Result<Workspace> get_workspace(Db &db, const std::string &user_id, const std::string &workspace_id);
-Result<Workspace> rename_workspace(Db &db, const std::string &user_id, const std::string &workspace_id,
+Result<Workspace> get_workspace(Tx &tx, const std::string &user_id, const std::string &workspace_id);
+Result<Workspace> rename_workspace(Tx &tx, const std::string &user_id, const std::string &workspace_id,
                                    const std::string &enc_name);
 // Deletes the workspace with its boards and publishes a workspace revocation.
-Status delete_workspace(Db &db, Redis &redis, const std::string &user_id, const std::string &workspace_id);
+Status delete_workspace(Tx &tx, Redis &redis, const std::string &user_id, const std::string &workspace_id);
 
-Result<std::vector<Member>> list_members(Db &db, const std::string &user_id, const std::string &workspace_id);
+Result<std::vector<Member>> list_members(Tx &tx, const std::string &user_id, const std::string &workspace_id);
 // Owner only. 400 for an unknown user, 409 when already a member.
-Result<Member> add_member(Db &db, const std::string &actor_id, const std::string &workspace_id,
+Result<Member> add_member(Tx &tx, const std::string &actor_id, const std::string &workspace_id,
                           const std::string &user_id, Role role, const std::string &enc_workspace_key);
 // An owner removes anyone; any member may remove themselves (leave). 409 for the last
 // owner. Publishes a member revocation.
-Status remove_member(Db &db, Redis &redis, const std::string &actor_id, const std::string &workspace_id,
+Status remove_member(Tx &tx, Redis &redis, const std::string &actor_id, const std::string &workspace_id,
                      const std::string &user_id);
 // Owner only: the account an invitation to `email` would go to (exact match), 404 when
 // there is none.
-Result<Invitee> lookup_invitee(Db &db, const std::string &actor_id, const std::string &workspace_id,
+Result<Invitee> lookup_invitee(Tx &tx, const std::string &actor_id, const std::string &workspace_id,
                                const std::string &email);
 
 }  // namespace msk

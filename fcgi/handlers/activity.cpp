@@ -18,7 +18,7 @@ Result<Response> get_activity(Ctx &ctx) {
         limit = digits ? std::stoi(*l) : 0;
         if (limit < 1 || limit > kMaxPage) return bad_request("\"limit\" must be between 1 and 200");
     }
-    auto page = list_activity(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"), ctx.req.query_param("before"), limit);
+    auto page = list_activity(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), ctx.req.query_param("before"), limit);
     if (!page) return page.error();
     json_t *arr = json_array();
     for (const auto &e : page->items) json_array_append_new(arr, event_json(e));

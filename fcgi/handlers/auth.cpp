@@ -81,7 +81,7 @@ Result<Response> post_login_init(Ctx &ctx) {
     if (!body) return body.error();
     auto email = email_field(body->get());
     if (!email) return email.error();
-    auto init = login_init(ctx.svc.db, ctx.svc.cfg, *email);
+    auto init = login_init(ctx.tx(), ctx.svc.cfg, *email);
     if (!init) return init.error();
     return json_response(200, json_pack("{s:o, s:s, s:s}", "kdf", kdf_json(init->kdf), "kdfSalt",
                                         init->kdf_salt.c_str(), "authSalt", init->auth_salt.c_str()));
@@ -118,7 +118,7 @@ Result<Response> post_register(Ctx &ctx) {
         if (!v) return v.error();
         *f.out = *v;
     }
-    auto user = register_user(ctx.svc.db, ctx.svc.cfg, in);
+    auto user = register_user(ctx.tx(), ctx.svc.cfg, in);
     if (!user) return user.error();
     return json_response(201, json_pack("{s:o}", "user", user_json(*user)));
 }
@@ -136,7 +136,7 @@ Result<Response> post_login(Ctx &ctx) {
     in.totp = *totp;
     in.ip = ctx.req.remote_addr;
     in.user_agent = ctx.req.header("user-agent");
-    auto res = login(ctx.svc.db, ctx.svc.redis, ctx.svc.cfg, in);
+    auto res = login(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, in);
     if (!res) return res.error();
     const UserKeys &k = res->keys;
     Response r = json_response(
@@ -150,7 +150,7 @@ Result<Response> post_login(Ctx &ctx) {
 }
 
 Result<Response> post_logout(Ctx &ctx) {
-    auto st = revoke_session(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.auth->session_id);
+    auto st = revoke_session(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.auth->session_id);
     if (!st) return st.error();
     Response r = no_content();
     r.headers.push_back({"Set-Cookie", session_cookie(ctx, "", 0)});
@@ -162,7 +162,7 @@ Result<Response> post_ws_ticket(Ctx &ctx) {
     if (!body) return body.error();
     auto room = req_string(body->get(), "room", 80);
     if (!room) return room.error();
-    auto access = authorize_room(ctx.svc.db, ctx.auth->user_id, *room);
+    auto access = authorize_room(ctx.tx(), ctx.auth->user_id, *room);
     if (!access) return access.error();
     std::string ticket = b64url_encode(random_bytes(32));
     JsonPtr value = own(json_pack("{s:s, s:s, s:s, s:s}", "userId", ctx.auth->user_id.c_str(), "sessionId",

@@ -7,7 +7,7 @@ namespace msk {
 namespace {
 
 Result<Response> get_boards(Ctx &ctx) {
-    auto list = list_boards(ctx.svc.db, ctx.auth->user_id, ctx.req.param("wsId"));
+    auto list = list_boards(ctx.tx(), ctx.auth->user_id, ctx.req.param("wsId"));
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &b : *list) json_array_append_new(arr, board_json(b));
@@ -24,13 +24,13 @@ Result<Response> post_board(Ctx &ctx) {
     if (!name) return name.error();
     auto key = req_envelope(body->get(), "encBoardKey", 1024);
     if (!key) return key.error();
-    auto b = create_board(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("wsId"), *id, *name, *key);
+    auto b = create_board(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("wsId"), *id, *name, *key);
     if (!b) return b.error();
     return wrapped(201, "board", board_json(*b));
 }
 
 Result<Response> get_one(Ctx &ctx) {
-    auto b = get_board(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"));
+    auto b = get_board(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!b) return b.error();
     return wrapped(200, "board", board_json(*b));
 }
@@ -40,13 +40,13 @@ Result<Response> patch_board(Ctx &ctx) {
     if (!body) return body.error();
     auto name = req_envelope(body->get(), "encName", kSmallEnvelopeBytes);
     if (!name) return name.error();
-    auto b = rename_board(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), *name);
+    auto b = rename_board(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), *name);
     if (!b) return b.error();
     return wrapped(200, "board", board_json(*b));
 }
 
 Result<Response> delete_one(Ctx &ctx) {
-    auto st = delete_board(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
+    auto st = delete_board(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
     if (!st) return st.error();
     return no_content();
 }

@@ -54,7 +54,7 @@ Result<Response> post_card(Ctx &ctx) {
     if (!st) return st.error();
     st = read_neighbours(body->get(), in.after_id, in.before_id);
     if (!st) return st.error();
-    auto c = create_card(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
+    auto c = create_card(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
     if (!c) return c.error();
     return wrapped(201, "card", card_json(*c));
 }
@@ -66,7 +66,7 @@ Result<Response> get_cards(Ctx &ctx) {
     if (q == "true") f = ArchivedFilter::include;
     else if (q == "only") f = ArchivedFilter::only;
     else if (q != "false") return bad_request("\"archived\" must be false, true or only");
-    auto list = list_cards(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"), f);
+    auto list = list_cards(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), f);
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &c : *list) json_array_append_new(arr, card_json(c));
@@ -74,7 +74,7 @@ Result<Response> get_cards(Ctx &ctx) {
 }
 
 Result<Response> get_one(Ctx &ctx) {
-    auto c = get_card(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"));
+    auto c = get_card(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!c) return c.error();
     return wrapped(200, "card", card_json(*c));
 }
@@ -91,7 +91,7 @@ Result<Response> patch_card(Ctx &ctx) {
     auto archived = opt_bool(body->get(), "archived");
     if (!archived) return archived.error();
     in.archived = *archived;
-    auto c = update_card(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
+    auto c = update_card(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
     if (!c) return c.error();
     return wrapped(200, "card", card_json(*c));
 }
@@ -106,13 +106,13 @@ Result<Response> patch_move(Ctx &ctx) {
     std::optional<std::string> after, before;
     auto st = read_neighbours(body->get(), after, before);
     if (!st) return st.error();
-    auto c = move_card(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), **to, after, before);
+    auto c = move_card(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), **to, after, before);
     if (!c) return c.error();
     return wrapped(200, "card", card_json(*c));
 }
 
 Result<Response> delete_one(Ctx &ctx) {
-    auto st = delete_card(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
+    auto st = delete_card(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
     if (!st) return st.error();
     return no_content();
 }

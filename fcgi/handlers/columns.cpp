@@ -36,7 +36,7 @@ Status read_column_fields(const json_t *body, ColumnChange &c, bool creating) {
 }
 
 Result<Response> get_columns(Ctx &ctx) {
-    auto list = list_columns(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"));
+    auto list = list_columns(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &c : *list) json_array_append_new(arr, column_json(c));
@@ -53,7 +53,7 @@ Result<Response> post_column(Ctx &ctx) {
     in.id = *id;
     auto st = read_column_fields(body->get(), in, true);
     if (!st) return st.error();
-    auto c = create_column(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
+    auto c = create_column(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
     if (!c) return c.error();
     return wrapped(201, "column", column_json(*c));
 }
@@ -67,7 +67,7 @@ Result<Response> patch_column(Ctx &ctx) {
     ColumnChange in;
     auto st = read_column_fields(body->get(), in, false);
     if (!st) return st.error();
-    auto c = update_column(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
+    auto c = update_column(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), in);
     if (!c) return c.error();
     return wrapped(200, "column", column_json(*c));
 }
@@ -76,7 +76,7 @@ Result<Response> patch_column(Ctx &ctx) {
 Result<Response> delete_one(Ctx &ctx) {
     auto to = ctx.req.query_param("moveCardsTo");
     if (to && to->empty()) to.reset();
-    auto d = delete_column(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), to);
+    auto d = delete_column(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"), to);
     if (!d) return d.error();
     return json_response(200, json_pack("{s:s, s:I, s:o}", "deleted", ctx.req.param("id").c_str(), "movedCards",
                                         static_cast<json_int_t>(d->moved_cards), "toColumnId",

@@ -23,7 +23,7 @@ Response access_headers(const std::string &user_id, const std::string &session_i
 
 // GET /internal/authz/board/:id with the client's cookie: may this session watch the board?
 Result<Response> get_authz_board(Ctx &ctx) {
-    auto a = authorize_room(ctx.svc.db, ctx.auth->user_id, "board:" + ctx.req.param("id"));
+    auto a = authorize_room(ctx.tx(), ctx.auth->user_id, "board:" + ctx.req.param("id"));
     if (!a) return a.error();
     return access_headers(ctx.auth->user_id, ctx.auth->session_id, *a);
 }
@@ -44,7 +44,7 @@ Result<Response> get_ws_redeem(Ctx &ctx) {
     };
     if (room && !room->empty() && *room != get("room")) return unauthorized("ticket is for another room");
     // Re-check membership: access may have been removed since the ticket was issued.
-    auto a = authorize_room(ctx.svc.db, get("userId"), get("room"));
+    auto a = authorize_room(ctx.tx(), get("userId"), get("room"));
     if (!a) return a.error();
     return access_headers(get("userId"), get("sessionId"), *a);
 }

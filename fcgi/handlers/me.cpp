@@ -8,7 +8,7 @@ namespace msk {
 namespace {
 
 Result<Response> get_me(Ctx &ctx) {
-    auto d = get_user(ctx.svc.db, ctx.auth->user_id);
+    auto d = get_user(ctx.tx(), ctx.auth->user_id);
     if (!d) return d.error();
     const UserKeys &k = d->keys;
     return json_response(
@@ -23,7 +23,7 @@ Result<Response> get_me(Ctx &ctx) {
 }
 
 Result<Response> get_sessions(Ctx &ctx) {
-    auto rows = list_sessions(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id);
+    auto rows = list_sessions(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id);
     if (!rows) return rows.error();
     json_t *list = json_array();
     for (const auto &s : *rows)
@@ -39,7 +39,7 @@ Result<Response> delete_session(Ctx &ctx) {
     const std::string &id = ctx.req.param("id");
     auto ok = check_path_id(id);
     if (!ok) return ok.error();
-    auto st = revoke_session(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, id);
+    auto st = revoke_session(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, id);
     if (!st) return st.error();
     return no_content();
 }

@@ -11,7 +11,7 @@ namespace msk {
 namespace {
 
 Result<Response> get_members(Ctx &ctx) {
-    auto list = list_members(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"));
+    auto list = list_members(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &m : *list) json_array_append_new(arr, member_json(m));
@@ -32,7 +32,7 @@ Result<Response> post_member(Ctx &ctx) {
     if (!role_s) return role_s.error();
     auto role = parse_role(role_s->value_or("member"));
     if (!role) return bad_request("\"role\" must be owner, member or viewer");
-    auto m = add_member(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"), **user, *role, *key);
+    auto m = add_member(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), **user, *role, *key);
     if (!m) return m.error();
     return wrapped(201, "member", member_json(*m));
 }
@@ -40,7 +40,7 @@ Result<Response> post_member(Ctx &ctx) {
 Result<Response> delete_member(Ctx &ctx) {
     auto ok = check_path_id(ctx.req.param("userId"));
     if (!ok) return ok.error();
-    auto st = remove_member(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"),
+    auto st = remove_member(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"),
                             ctx.req.param("userId"));
     if (!st) return st.error();
     return no_content();
@@ -54,7 +54,7 @@ Result<Response> post_lookup(Ctx &ctx) {
     if (!raw) return raw.error();
     std::string email = normalize_email(*raw);
     if (email.empty()) return bad_request("\"email\" is not a valid email address");
-    auto who = lookup_invitee(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"), email);
+    auto who = lookup_invitee(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), email);
     if (!who) return who.error();
     return wrapped(200, "user",
                    json_pack("{s:s, s:s}", "userId", who->user_id.c_str(), "publicKey", who->public_key.c_str()));

@@ -18,7 +18,7 @@ Result<std::string> code_field(const Request &req) {
 }
 
 Result<Response> post_enroll(Ctx &ctx) {
-    auto e = totp_enroll(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id);
+    auto e = totp_enroll(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id);
     if (!e) return e.error();
     return json_response(200, json_pack("{s:s, s:s}", "secret", e->secret_base32.c_str(), "otpauthUri",
                                         e->otpauth_uri.c_str()));
@@ -27,7 +27,7 @@ Result<Response> post_enroll(Ctx &ctx) {
 Result<Response> post_verify(Ctx &ctx) {
     auto code = code_field(ctx.req);
     if (!code) return code.error();
-    auto st = totp_verify(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id, *code);
+    auto st = totp_verify(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id, *code);
     if (!st) return st.error();
     return json_response(200, json_pack("{s:b}", "totpEnabled", 1));
 }
@@ -35,7 +35,7 @@ Result<Response> post_verify(Ctx &ctx) {
 Result<Response> post_disable(Ctx &ctx) {
     auto code = code_field(ctx.req);
     if (!code) return code.error();
-    auto st = totp_disable(ctx.svc.db, ctx.svc.cfg, ctx.auth->user_id, *code);
+    auto st = totp_disable(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id, *code);
     if (!st) return st.error();
     return json_response(200, json_pack("{s:b}", "totpEnabled", 0));
 }

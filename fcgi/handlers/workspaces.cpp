@@ -7,7 +7,7 @@ namespace msk {
 namespace {
 
 Result<Response> get_workspaces(Ctx &ctx) {
-    auto list = list_workspaces(ctx.svc.db, ctx.auth->user_id);
+    auto list = list_workspaces(ctx.tx(), ctx.auth->user_id);
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &w : *list) json_array_append_new(arr, workspace_json(w));
@@ -24,13 +24,13 @@ Result<Response> post_workspace(Ctx &ctx) {
     if (!name) return name.error();
     auto key = req_wrapped_key(body->get(), "encWorkspaceKey");
     if (!key) return key.error();
-    auto w = create_workspace(ctx.svc.db, ctx.auth->user_id, *id, *name, *key);
+    auto w = create_workspace(ctx.tx(), ctx.auth->user_id, *id, *name, *key);
     if (!w) return w.error();
     return wrapped(201, "workspace", workspace_json(*w));
 }
 
 Result<Response> get_one(Ctx &ctx) {
-    auto w = get_workspace(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"));
+    auto w = get_workspace(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!w) return w.error();
     return wrapped(200, "workspace", workspace_json(*w));
 }
@@ -40,13 +40,13 @@ Result<Response> patch_workspace(Ctx &ctx) {
     if (!body) return body.error();
     auto name = req_envelope(body->get(), "encName", kSmallEnvelopeBytes);
     if (!name) return name.error();
-    auto w = rename_workspace(ctx.svc.db, ctx.auth->user_id, ctx.req.param("id"), *name);
+    auto w = rename_workspace(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), *name);
     if (!w) return w.error();
     return wrapped(200, "workspace", workspace_json(*w));
 }
 
 Result<Response> delete_one(Ctx &ctx) {
-    auto st = delete_workspace(ctx.svc.db, ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
+    auto st = delete_workspace(ctx.tx(), ctx.svc.redis, ctx.auth->user_id, ctx.req.param("id"));
     if (!st) return st.error();
     return no_content();
 }
