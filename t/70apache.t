@@ -24,6 +24,11 @@ subtest 'mod_proxy_fcgi' => sub {
     unlike($ap->log_text('access.log'), qr/\?/, 'the access log (%U) holds no query strings');
 };
 
+subtest 'mod_proxy_fcgi, workers unreachable' => sub {
+    my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi', socket => $t->{state} . '/no-such.sock');
+    MSKanban::Front::check_unreachable($ap->url, 'apache');
+};
+
 SKIP: {
     skip 'mod_fcgid is not installed', 1 unless MSKanban::Apache::has_fcgid();
     subtest 'mod_fcgid, one request per process' => sub {

@@ -21,6 +21,11 @@ subtest 'mod_fastcgi' => sub {
     MSKanban::Front::check_live_poll($ft, 'lighttpd', sse => 1);
 };
 
+subtest 'mod_fastcgi, workers unreachable' => sub {
+    my $lt = MSKanban::Lighttpd->new($t, socket => $t->{state} . '/no-such.sock');
+    MSKanban::Front::check_unreachable($lt->url, 'lighttpd');
+};
+
 SKIP: {
     skip 'the nginx module was not built', 1 unless MSKanban::WS::module_has_ws($t);
     subtest 'the nginx module as a sidecar: live stream and relay through lighttpd' => sub {

@@ -6,7 +6,7 @@ package MSKanban::Apache;
 # Its own ServerRoot, pid file, logs and runtime dir; nothing of the system's Apache.
 #
 #   my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi' | 'fcgid',
-#       sidecar => $nginx_port, max_requests => 1);
+#       sidecar => $nginx_port, max_requests => 1, socket => $path);
 #   my $front = $ap->tester;     # an MSKanban::Test whose clients talk to Apache
 use strict;
 use warnings;
@@ -37,7 +37,7 @@ sub new {
     my %seen;
     my $load = join '', map {"LoadModule ${_}_module $MODS/mod_$_.so\n"} grep { !$seen{$_}++ } @mods;
     my @define = (MSKANBAN_CONF_DIR => "$src/conf", MSKANBAN_VHOST => "127.0.0.1:$port",
-                  MSKANBAN_FCGI_SOCKET => $t->env('MSKANBAN_FCGI_SOCKET'));
+                  MSKANBAN_FCGI_SOCKET => $o{socket} // $t->env('MSKANBAN_FCGI_SOCKET'));
     push @define, MSKANBAN_SIDECAR => "127.0.0.1:$o{sidecar}" if $o{sidecar};
     my $extra = '';
     if ($mode eq 'fcgid') {

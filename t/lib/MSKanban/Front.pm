@@ -77,6 +77,18 @@ sub check_api {
     };
 }
 
+# A front server whose workers cannot be reached answers the API's JSON 503.
+sub check_unreachable {
+    my ($url, $name) = @_;
+    my $ua = Mojo::UserAgent->new;
+    for my $path ('/api/health', '/api/me') {
+        my $res = $ua->get($url . $path)->result;
+        is($res->code, 503, "$name, no worker: $path 503");
+        is(eval { $res->json->{error}{code} }, 'UNAVAILABLE', '... the JSON error') or diag $res->body;
+        like($res->headers->content_type // '', qr{^application/json}, '... as application/json');
+    }
+}
+
 sub check_live_poll {
     my ($ft, $name, %o) = @_;
     subtest "$name: live updates from the workers (long-poll)" => sub {

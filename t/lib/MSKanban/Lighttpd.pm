@@ -4,7 +4,7 @@ package MSKanban::Lighttpd;
 # workers, optionally with conf/lighttpd/mskanban-sidecar.conf for an nginx sidecar.
 # Its own pid file, logs and upload dir; nothing of the system's lighttpd.
 #
-#   my $lt = MSKanban::Lighttpd->new($t, sidecar => $nginx_port);
+#   my $lt = MSKanban::Lighttpd->new($t, sidecar => $nginx_port, socket => $path);
 #   my $front = $lt->tester;     # an MSKanban::Test whose clients talk to lighttpd
 use strict;
 use warnings;
@@ -44,7 +44,7 @@ server.modules = ( "mod_accesslog" )
 accesslog.filename = "$prefix/logs/access.log"
 accesslog.format = "%h %>s %m %U"
 $user
-var.mskanban_socket = "${\ $t->env('MSKANBAN_FCGI_SOCKET') }"
+var.mskanban_socket = "${\ ($o{socket} // $t->env('MSKANBAN_FCGI_SOCKET')) }"
 var.mskanban_conf_dir = "$src/conf"
 include "$src/conf/lighttpd/mskanban.conf"
 $sidecar
