@@ -2,7 +2,8 @@
 # Apache httpd 2.4 in front, run from conf/apache/mskanban.conf (the file users copy):
 # mod_proxy_fcgi to the stack's FastCGI workers; mod_fcgid spawning the worker itself,
 # recycled after every request; and the nginx module as a sidecar that Apache forwards
-# the live stream and the WebSocket relay to (mod_proxy_http, mod_proxy_wstunnel).
+# the live stream and the WebSocket relay to (mod_proxy_http, mod_proxy_wstunnel); and a
+# shared host's web root with conf/apache/shared-hosting/ (.htaccess, api.fcgi).
 use strict;
 use warnings;
 use Test::More;
@@ -42,6 +43,16 @@ SKIP: {
         my $lines = () = $ap->log_text =~ /pid=\d+ rid=\S+ \w+ \//g;
         cmp_ok($lines, '>=', 10, "$lines requests logged by the workers");
         is(scalar keys %pids, $lines, 'each by its own process (FcgidMaxRequestsPerProcess 1)');
+    };
+}
+
+SKIP: {
+    skip 'mod_fcgid is not installed', 1 unless MSKanban::Apache::has_fcgid();
+    subtest 'shared hosting: .htaccess, mod_fcgid, no daemon of our own' => sub {
+        my $ap = MSKanban::Apache->new($t, mode => 'shared');
+        my $ft = $ap->tester;
+        MSKanban::Front::check_api($ft, 'shared host');
+        MSKanban::Front::check_live_poll($ft, 'shared host', sse => 1);
     };
 }
 

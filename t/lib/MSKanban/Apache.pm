@@ -3,9 +3,11 @@ package MSKanban::Apache;
 # from the site file users copy, conf/apache/mskanban.conf, with its Defines pointed at
 # the test stack: mod_proxy_fcgi to the stack's FastCGI workers, or mod_fcgid spawning
 # the worker itself, optionally forwarding the live stream and relay to a sidecar nginx.
-# Its own ServerRoot, pid file, logs and runtime dir; nothing of the system's Apache.
+# 'shared' is a shared host instead: conf/apache/shared-hosting/ in a web root with
+# .htaccess allowed. Its own ServerRoot, pid file, logs and runtime dir; nothing of the
+# system's Apache.
 #
-#   my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi' | 'fcgid',
+#   my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi' | 'fcgid' | 'shared',
 #       sidecar => $nginx_port, max_requests => 1, socket => $path);
 #   my $front = $ap->tester;     # an MSKanban::Test whose clients talk to Apache
 use strict;
@@ -26,13 +28,17 @@ sub has_fcgid { -f "$MODS/mod_fcgid.so" }
 sub new {
     my ($class, $t, %o) = @_;
     my $mode = $o{mode} // 'proxy_fcgi';
-    my $prefix = sprintf '%s/apache-%s-%d-%d', $t->{state}, $mode, $$, ++$SEQ;
+    # Under the stack's shared dir: the web user's processes must reach it, and the
+    # checkout may be private. Its user and group may use the FastCGI socket (0660).
+    my $prefix = sprintf '%s/apache-%s-%d-%d', $t->env('MSKANBAN_SHARED') || $t->{state}, $mode, $$, ++$SEQ;
+    my ($wu, $wg) = ($t->env('MSKANBAN_WEB_USER') // 'www-data', $t->env('MSKANBAN_WEB_GROUP') // 'www-data');
     make_path("$prefix/logs", "$prefix/run", "$prefix/fcgid");
     my $port = MSKanban::Nginx::free_port();
     my $src = $t->src;
     my $root = $> == 0;
     my @mods = qw(mpm_event authz_core alias);
-    push @mods, $mode eq 'fcgid' ? qw(fcgid rewrite) : qw(proxy proxy_fcgi);
+    push @mods, $mode eq 'proxy_fcgi' ? qw(proxy proxy_fcgi) : qw(fcgid rewrite);
+    push @mods, 'mime' if $mode eq 'shared';
     push @mods, qw(proxy proxy_http proxy_wstunnel) if $o{sidecar};
     my %seen;
     my $load = join '', map {"LoadModule ${_}_module $MODS/mod_$_.so\n"} grep { !$seen{$_}++ } @mods;
@@ -40,12 +46,37 @@ sub new {
                   MSKANBAN_FCGI_SOCKET => $o{socket} // $t->env('MSKANBAN_FCGI_SOCKET'));
     push @define, MSKANBAN_SIDECAR => "127.0.0.1:$o{sidecar}" if $o{sidecar};
     my $extra = '';
+    my $site = qq{Include "$src/conf/apache/mskanban.conf"};
+    if ($mode eq 'shared') {
+        # A shared host: the files of conf/apache/shared-hosting in a web root that
+        # allows .htaccess, the worker and its config in a "home" outside it.
+        my $home = "$prefix/home/mskanban";
+        make_path("$home/bin", "$prefix/www/mskanban-errors");
+        _worker_config($t, $prefix);
+        rename "$prefix/worker/$_", "$home/$_" for qw(mskanban.conf secrets.conf);
+        _rewrite_secrets("$home/mskanban.conf", "$home/secrets.conf");
+        symlink $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', "$home/bin/mskanban-fcgi";
+        my $sh = "$src/conf/apache/shared-hosting";
+        copy("$sh/htaccess", "$prefix/www/.htaccess") or croak $!;
+        copy("$sh/api.fcgi", "$prefix/www/api.fcgi") or croak $!;
+        chmod 0755, "$prefix/www/api.fcgi";
+        copy("$sh/errors-htaccess", "$prefix/www/mskanban-errors/.htaccess") or croak $!;
+        copy($_, "$prefix/www/mskanban-errors/") or croak $! for glob "$src/conf/errors/*.json";
+        system('chown', '-R', "$wu:$wg", "$prefix/home", "$prefix/fcgid") if $root;
+        chmod 0755, "$prefix/fcgid";
+        # What the user does by editing MSKANBAN_HOME in api.fcgi; what a host sets.
+        $extra .= "FcgidIPCDir $prefix/fcgid\nFcgidProcessTableFile $prefix/fcgid/shm\n"
+            . "FcgidInitialEnv MSKANBAN_HOME $home\nFcgidMaxRequestLen 2097152\nTypesConfig /etc/mime.types\n";
+        $site = "<VirtualHost 127.0.0.1:$port>\n    DocumentRoot $prefix/www\n"
+            . "    <Directory $prefix/www>\n        AllowOverride All\n        Require all granted\n    </Directory>\n"
+            . "</VirtualHost>";
+    }
     if ($mode eq 'fcgid') {
         # The spawned workers run as Apache's user: give them a config they can read,
         # with `listen` empty (the socket comes from Apache on fd 0).
         my $conf = _worker_config($t, $prefix);
         chmod 0755, "$prefix/fcgid";
-        system('chown', '-R', 'nobody:nogroup', "$prefix/worker", "$prefix/fcgid") if $root;
+        system('chown', '-R', "$wu:$wg", "$prefix/worker", "$prefix/fcgid") if $root;
         push @define, MSKANBAN_FCGI_BIN => $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', MSKANBAN_CONFIG => $conf;
         $extra .= "FcgidIPCDir $prefix/fcgid\nFcgidProcessTableFile $prefix/fcgid/shm\n";
         push @define, MSKANBAN_FCGID_MAX_REQUESTS => $o{max_requests} if $o{max_requests};
@@ -54,8 +85,8 @@ sub new {
         $extra .= "FcgidSpawnScoreUpLimit 1000\nFcgidTerminationScore 0\n" if ($o{max_requests} // 1000) < 10;
     }
     my $defines = '';
-    while (my ($k, $v) = splice @define, 0, 2) { $defines .= "Define $k $v\n" }
-    my $user = $root ? "User nobody\nGroup nogroup\n" : '';
+    while (my ($k, $v) = splice @define, 0, 2) { $defines .= "Define $k \"$v\"\n" }    # paths may have spaces
+    my $user = $root ? "User $wu\nGroup $wg\n" : '';
     open my $fh, '>', "$prefix/httpd.conf" or croak $!;
     print $fh <<CONF;
 # Generated by t/lib/MSKanban/Apache.pm for a test; the site is conf/apache/mskanban.conf.
@@ -77,7 +108,7 @@ MaxRequestWorkers 100
 MinSpareThreads 5
 MaxSpareThreads 50
 $defines$extra
-Include $src/conf/apache/mskanban.conf
+$site
 CONF
     close $fh;
     my $self = bless { t => $t, prefix => $prefix, port => $port, owner => $$, mode => $mode }, $class;
@@ -104,6 +135,16 @@ sub _worker_config {
     chmod 0600, "$prefix/worker/secrets.conf";
     chmod 0644, $conf;
     return $conf;
+}
+
+sub _rewrite_secrets {
+    my ($conf, $secrets) = @_;
+    open my $in, '<', $conf or croak $!;
+    my $text = do { local $/; <$in> };
+    close $in;
+    $text =~ s{^(\s*secrets_file\s*=\s*).*}{$1$secrets}m;
+    open my $out, '>', $conf or croak $!;
+    print $out $text;
 }
 
 sub port { $_[0]{port} }

@@ -20,14 +20,17 @@ sub available { -x '/usr/sbin/lighttpd' }
 
 sub new {
     my ($class, $t, %o) = @_;
-    my $prefix = sprintf '%s/lighttpd-%d-%d', $t->{state}, $$, ++$SEQ;
+    # Under the stack's shared dir: the web user must reach it (the checkout may be private).
+    my $prefix = sprintf '%s/lighttpd-%d-%d', $t->env('MSKANBAN_SHARED') || $t->{state}, $$, ++$SEQ;
     make_path("$prefix/logs", "$prefix/www", "$prefix/upload");
     my $port = MSKanban::Nginx::free_port();
     my $src = $t->src;
     my $user = '';
     if ($> == 0) {
-        $user = qq{server.username = "nobody"\nserver.groupname = "nogroup"\n};
-        system('chown', '-R', 'nobody:nogroup', "$prefix/logs", "$prefix/upload");
+        # The stack's web user: its group may use the FastCGI socket (0660).
+        my ($wu, $wg) = ($t->env('MSKANBAN_WEB_USER') // 'www-data', $t->env('MSKANBAN_WEB_GROUP') // 'www-data');
+        $user = qq{server.username = "$wu"\nserver.groupname = "$wg"\n};
+        system('chown', '-R', "$wu:$wg", "$prefix/logs", "$prefix/upload");
     }
     my $sidecar = $o{sidecar}
         ? qq{var.mskanban_sidecar_port = $o{sidecar}\ninclude "$src/conf/lighttpd/mskanban-sidecar.conf"\n} : '';
