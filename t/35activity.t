@@ -21,6 +21,11 @@ my $b = $k->board($alice, $ws)->{id};
 
 # A subscriber on the board channel, started before the mutations.
 my $sub = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port) or die "redis: $!";
+if (length($ENV{REDISCLI_AUTH} // '')) {    # the stack's Redis wants its password (MSKanban::Test sets it)
+    print $sub "AUTH $ENV{REDISCLI_AUTH}\r\n";
+    sysread($sub, my $ok, 64);
+    $ok =~ /^\+OK/ or die "redis AUTH: $ok";
+}
 print $sub "SUBSCRIBE mskanban:board:$b\r\n";
 my $ack = '';
 sysread($sub, $ack, 4096) for 1;
