@@ -46,6 +46,11 @@ static char *ngx_http_mskanban_ws_merge_loc_conf(ngx_conf_t *cf,
 static ngx_int_t ngx_http_mskanban_ws_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mskanban_ws_exit_process(ngx_cycle_t *cycle);
 
+static ngx_int_t ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mskanban_ws_redact(ngx_pool_t *pool, ngx_str_t *s,
+    ngx_uint_t in_query);
+static size_t ngx_http_mskanban_ws_redact_run(u_char *p, u_char *end,
+    ngx_uint_t in_query, u_char *out);
 static ngx_int_t ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r);
 static void ngx_http_mskanban_ws_forget_request_uri(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_ws_target(ngx_http_request_t *r,
@@ -54,6 +59,10 @@ static ngx_int_t ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_mskanban_ws_copy(ngx_pool_t *pool, ngx_str_t *dst,
     ngx_str_t *src);
+static ngx_int_t ngx_http_mskanban_ws_session_end(ngx_http_mskanban_ws_t *ws,
+    ngx_str_t *value);
+static ngx_uint_t ngx_http_mskanban_ws_follows_only(u_char *p, size_t len,
+    ngx_uint_t opcode);
 static ngx_int_t ngx_http_mskanban_ws_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_ws_refuse(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -338,6 +347,15 @@ ngx_http_mskanban_ws_postconfiguration(ngx_conf_t *cf)
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
+    /* the ticket leaves the request line before anything can log it */
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_mskanban_ws_scrub_handler;
+
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {
         return NGX_ERROR;
@@ -555,6 +573,157 @@ ngx_http_mskanban_ws_exit_process(ngx_cycle_t *cycle)
 
 
 /*
+ * The rewrite phase, the first a location's handlers see: the ticket ("t")
+ * is copied into the context, and the request line, $request_uri and
+ * $args get copies in which its value reads "REDACTED". So no access log
+ * format ("combined" logs $request) and no error log line ("request:"
+ * context), of this module or any other (limit_req, upstream errors), can
+ * show a ticket. The original bytes stay only in the header buffer.
+ */
+
+static ngx_int_t
+ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                         value;
+    ngx_http_mskanban_ws_t           *ws;
+    ngx_http_mskanban_ws_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_mskanban_ws_module);
+
+    if (!wlcf->enable || r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_get_module_ctx(r, ngx_http_mskanban_ws_module) != NULL) {
+        return NGX_DECLINED;
+    }
+
+    ws = ngx_pcalloc(r->pool, sizeof(ngx_http_mskanban_ws_t));
+    if (ws == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ws->request = r;
+    ws->conf = wlcf;
+    ws->state = NGX_HTTP_MSKANBAN_WS_REDEEMING;
+
+    ngx_http_set_ctx(r, ws, ngx_http_mskanban_ws_module);
+
+    if (ngx_http_arg(r, (u_char *) "t", 1, &value) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_mskanban_ws_copy(r->pool, &ws->ticket, &value) != NGX_OK
+        || ngx_http_mskanban_ws_redact(r->pool, &r->request_line, 0)
+           != NGX_OK
+        || ngx_http_mskanban_ws_redact(r->pool, &r->unparsed_uri, 0)
+           != NGX_OK
+        || ngx_http_mskanban_ws_redact(r->pool, &r->args, 1) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_mskanban_ws_forget_request_uri(r);
+
+    return NGX_DECLINED;
+}
+
+
+/* replaces *s with a pool copy whose "t" parameters read "REDACTED" */
+
+static ngx_int_t
+ngx_http_mskanban_ws_redact(ngx_pool_t *pool, ngx_str_t *s,
+    ngx_uint_t in_query)
+{
+    u_char  *out;
+    size_t   len;
+
+    if (s->len == 0) {
+        return NGX_OK;
+    }
+
+    len = ngx_http_mskanban_ws_redact_run(s->data, s->data + s->len, in_query,
+                                          NULL);
+
+    out = ngx_pnalloc(pool, len);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_http_mskanban_ws_redact_run(s->data, s->data + s->len,
+                                           in_query, out);
+
+    s->data = out;
+    s->len = len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Copies [p, end) to out (or only measures, when out is NULL): in the
+ * query (after the first "?", or all of it when in_query), the value of
+ * each parameter named "t" (case-insensitive, as ngx_http_arg() matches)
+ * becomes "REDACTED". A value ends at "&", " " (the request line's
+ * protocol) or "#". Answers the length of the copy.
+ */
+
+static size_t
+ngx_http_mskanban_ws_redact_run(u_char *p, u_char *end, ngx_uint_t in_query,
+    u_char *out)
+{
+    u_char      *q;
+    size_t       n;
+    ngx_uint_t   at_param;
+
+    static u_char  redacted[] = "REDACTED";
+
+    n = 0;
+    at_param = in_query;
+
+    while (p < end) {
+
+        if (in_query && at_param && end - p >= 2
+            && (p[0] == 't' || p[0] == 'T') && p[1] == '=')
+        {
+            for (q = p + 2; q < end && *q != '&' && *q != ' ' && *q != '#';
+                 q++)
+            {
+                /* void */
+            }
+
+            if (out) {
+                out = ngx_cpymem(out, p, 2);
+                out = ngx_cpymem(out, redacted, sizeof(redacted) - 1);
+            }
+
+            n += 2 + sizeof(redacted) - 1;
+            p = q;
+            at_param = 0;
+            continue;
+        }
+
+        if (!in_query && *p == '?') {
+            in_query = 1;
+            at_param = 1;
+
+        } else {
+            at_param = (*p == '&');
+        }
+
+        if (out) {
+            *out++ = *p;
+        }
+
+        n++;
+        p++;
+    }
+
+    return n;
+}
+
+
+/*
  * The access phase: check the handshake, then redeem the ticket. The
  * decision is kept in the context; the content handler answers it.
  */
@@ -577,7 +746,12 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
 
     ws = ngx_http_get_module_ctx(r, ngx_http_mskanban_ws_module);
 
-    if (ws != NULL) {
+    if (ws == NULL) {
+        /* the rewrite phase made the context; it always runs first */
+        return NGX_ERROR;
+    }
+
+    if (ws->checked) {
         if (!ws->done) {
             return NGX_AGAIN;
         }
@@ -586,16 +760,7 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    ws = ngx_pcalloc(r->pool, sizeof(ngx_http_mskanban_ws_t));
-    if (ws == NULL) {
-        return NGX_ERROR;
-    }
-
-    ws->request = r;
-    ws->conf = wlcf;
-    ws->state = NGX_HTTP_MSKANBAN_WS_REDEEMING;
-
-    ngx_http_set_ctx(r, ws, ngx_http_mskanban_ws_module);
+    ws->checked = 1;
 
     ws->status = ngx_http_mskanban_ws_handshake_check(r, wlcf);
 
@@ -690,9 +855,11 @@ ngx_http_mskanban_ws_target(ngx_http_request_t *r, ngx_http_mskanban_ws_t *ws)
     u_char     *p, *end, *start;
     ngx_str_t   value;
 
-    if (ngx_http_arg(r, (u_char *) "t", 1, &value) != NGX_OK
-        || value.len == 0 || value.len > 128)
-    {
+    /* the rewrite phase took the ticket out of the request */
+
+    value = ws->ticket;
+
+    if (value.len == 0 || value.len > 128) {
         return NGX_HTTP_UNAUTHORIZED;
     }
 
@@ -703,8 +870,6 @@ ngx_http_mskanban_ws_target(ngx_http_request_t *r, ngx_http_mskanban_ws_t *ws)
             return NGX_HTTP_UNAUTHORIZED;
         }
     }
-
-    ws->ticket = value;
 
     end = r->uri.data + r->uri.len;
 
@@ -753,7 +918,7 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_mskanban_ws_t *ws = data;
 
-    ngx_str_t   *user, *session, *workspace, *board, *room;
+    ngx_str_t   *user, *session, *workspace, *board, *room, *role, *expires;
     ngx_list_t  *headers;
 
     ws->done = 1;
@@ -775,8 +940,12 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
                                               "X-MSKanban-Workspace");
     board = ngx_http_mskanban_find_header(headers, "X-MSKanban-Board");
     room = ngx_http_mskanban_find_header(headers, "X-MSKanban-Room");
+    role = ngx_http_mskanban_find_header(headers, "X-MSKanban-Role");
+    expires = ngx_http_mskanban_find_header(headers,
+                                            "X-MSKanban-Session-Expires");
 
-    if (user == NULL || session == NULL || room == NULL
+    if (user == NULL || session == NULL || room == NULL || role == NULL
+        || ngx_http_mskanban_ws_session_end(ws, expires) != NGX_OK
         || ngx_http_mskanban_ws_valid_room(room->data, room->len) != NGX_OK
         || (ws->room_name.len
             && (room->len != ws->room_name.len
@@ -785,7 +954,8 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "mskanban: ticket redemption at \"%V\" answered %ui "
-                      "without a valid X-MSKanban-User, -Session and -Room",
+                      "without a valid X-MSKanban-User, -Session, -Room, "
+                      "-Role and -Session-Expires",
                       &r->uri, ws->status);
         ws->status = NGX_HTTP_BAD_GATEWAY;
         return rc;
@@ -815,9 +985,54 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
         }
     }
 
+    /* anything but a writer's role only follows the document */
+
+    ws->readonly = !((role->len == 6
+                      && ngx_strncmp(role->data, "member", 6) == 0)
+                     || (role->len == 5
+                         && ngx_strncmp(role->data, "owner", 5) == 0));
+
     ws->status = NGX_OK;
 
     return rc;
+}
+
+
+/*
+ * X-MSKanban-Session-Expires: the unix time at which the session ends if
+ * nothing else uses it (its idle or its absolute expiry, whichever comes
+ * first); the connection is closed then (ngx_http_mskanban_ws_tick()).
+ */
+
+static ngx_int_t
+ngx_http_mskanban_ws_session_end(ngx_http_mskanban_ws_t *ws,
+    ngx_str_t *value)
+{
+    time_t  t, left;
+
+    if (value == NULL) {
+        return NGX_ERROR;
+    }
+
+    t = ngx_atotm(value->data, value->len);
+    if (t == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    left = t - ngx_time();
+
+    if (left <= 0) {
+        return NGX_ERROR;
+    }
+
+    /* a year at most: the core's lifetimes are hours */
+
+    left = ngx_min(left, 365 * 86400);
+
+    ws->expires = ngx_current_msec + (ngx_msec_t) left * 1000;
+    ws->has_expiry = 1;
+
+    return NGX_OK;
 }
 
 
@@ -1037,9 +1252,10 @@ ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
     len = sizeof("{\"connections\":,\"roomSubscriptions\":,\"accepted\":,"
                  "\"refused\":,\"messagesIn\":,\"bytesIn\":,"
                  "\"messagesOut\":,\"bytesOut\":,\"closed\":{\"slow\":,"
-                 "\"idle\":,\"revoked\":,\"protocol\":,\"redis\":},"
-                 "\"publishFailed\":}\n") - 1
-          + 14 * NGX_ATOMIC_T_LEN;
+                 "\"idle\":,\"revoked\":,\"protocol\":,\"redis\":,"
+                 "\"expired\":},\"publishFailed\":,"
+                 "\"readonlyDropped\":}\n") - 1
+          + 16 * NGX_ATOMIC_T_LEN;
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -1057,11 +1273,13 @@ ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
 
     b->last = ngx_sprintf(b->last,
                           "\"closed\":{\"slow\":%uA,\"idle\":%uA,"
-                          "\"revoked\":%uA,\"protocol\":%uA,\"redis\":%uA},"
-                          "\"publishFailed\":%uA}\n",
+                          "\"revoked\":%uA,\"protocol\":%uA,\"redis\":%uA,"
+                          "\"expired\":%uA},\"publishFailed\":%uA,"
+                          "\"readonlyDropped\":%uA}\n",
                           st->slow_closed, st->idle_closed,
                           st->revoked_closed, st->protocol_closed,
-                          st->redis_closed, st->publish_failed);
+                          st->redis_closed, st->expired_closed,
+                          st->publish_failed, st->readonly_dropped);
 
     b->last_buf = 1;
     b->last_in_chain = 1;
@@ -1267,6 +1485,18 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
 
     ngx_http_mskanban_ws_stat(messages_in, 1);
 
+    if (ws->readonly
+        && !ngx_http_mskanban_ws_follows_only(ws->msg
+                                              + NGX_HTTP_MSKANBAN_WS_PREFIX_LEN,
+                                              ws->msg_len, ev->opcode))
+    {
+        /* a viewer's change: dropped, the connection stays to follow */
+
+        ngx_http_mskanban_ws_stat(readonly_dropped, 1);
+        ws->msg_len = 0;
+        return NGX_OK;
+    }
+
     rc = ngx_http_mskanban_ws_publish(ws, ws->msg,
                                       NGX_HTTP_MSKANBAN_WS_PREFIX_LEN
                                       + ws->msg_len, ev->opcode);
@@ -1285,6 +1515,44 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * What a read-only (viewer) connection may send: binary messages whose
+ * first bytes, the y-protocols message type (and sync step), ask for the
+ * document or carry presence, and cannot change the document:
+ *
+ *     00 00 ...   sync step 1 (a state vector: "send me what I miss")
+ *     01 ...      awareness update (presence, cursors)
+ *     03 ...      awareness query
+ *
+ * Sync step 2 (00 01) and updates (00 02) change the document, and
+ * anything else (text, auth, unknown types) is not needed to follow, so
+ * they are dropped. Clients that seal their messages keep these one or
+ * two bytes in clear in front of the sealed message and bind them to it
+ * (docs/internals.md, "Relay roles"), so the relay reads the same bytes.
+ */
+
+static ngx_uint_t
+ngx_http_mskanban_ws_follows_only(u_char *p, size_t len, ngx_uint_t opcode)
+{
+    if (opcode != NGX_HTTP_MSKANBAN_WS_BINARY || len == 0) {
+        return 0;
+    }
+
+    switch (p[0]) {
+
+    case 0x00:
+        return len >= 2 && p[1] == 0x00;
+
+    case 0x01:
+    case 0x03:
+        return 1;
+
+    default:
+        return 0;
+    }
 }
 
 
@@ -1746,6 +2014,14 @@ ngx_http_mskanban_ws_tick(ngx_http_mskanban_ws_t *ws, ngx_msec_t now)
 
     case NGX_HTTP_MSKANBAN_WS_WAITING:
     case NGX_HTTP_MSKANBAN_WS_OPEN:
+
+        if (ws->has_expiry && (ngx_msec_int_t) (now - ws->expires) >= 0) {
+            ngx_log_error(NGX_LOG_INFO, ws->request->connection->log, 0,
+                          "mskanban: websocket session expired, closing");
+            ngx_http_mskanban_ws_stat(expired_closed, 1);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_POLICY);
+            return;
+        }
 
         if ((ngx_msec_int_t) (now - ws->last_recv)
             >= (ngx_msec_int_t) wlcf->idle_timeout)

@@ -9,8 +9,11 @@
  * handshake and framing are done here (ngx_http_mskanban_ws_handshake.c,
  * ngx_http_mskanban_ws_frame.c), and every message goes unchanged to every
  * other connection of the room on any worker and host through Redis
- * pub/sub (ngx_http_mskanban_ws_room.c). The relay never looks inside a
- * message and stores none.
+ * pub/sub (ngx_http_mskanban_ws_room.c). The relay stores no message and
+ * looks at one only for a viewer's connection, which may send nothing but
+ * the y-protocols kinds that follow a document (its first bytes, in clear
+ * also in sealed messages); a connection ends with its session, and the
+ * ticket is scrubbed from the request before anything can log it.
  */
 
 
@@ -88,6 +91,8 @@ typedef struct {
     ngx_atomic_t                    protocol_closed;
     ngx_atomic_t                    redis_closed;
     ngx_atomic_t                    publish_failed;
+    ngx_atomic_t                    expired_closed;
+    ngx_atomic_t                    readonly_dropped;
 } ngx_http_mskanban_ws_stats_t;
 
 #define ngx_http_mskanban_ws_stat(field, n)                                  \
@@ -143,10 +148,14 @@ struct ngx_http_mskanban_ws_s {
     ngx_msec_t                      last_recv;
     ngx_msec_t                      last_ping;
     ngx_msec_t                      close_deadline;
+    ngx_msec_t                      expires;    /* the session's end */
     ngx_uint_t                      close_code;
     ngx_event_t                     finish_ev;
 
+    unsigned                        checked:1;  /* redemption started */
     unsigned                        done:1;     /* the core answered */
+    unsigned                        readonly:1; /* a viewer: follows only */
+    unsigned                        has_expiry:1;
     unsigned                        attached:1;
     unsigned                        close_sent:1;
     unsigned                        close_received:1;

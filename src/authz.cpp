@@ -75,7 +75,7 @@ Result<RoomAccess> authorize_room(Tx &tx, const std::string &user_id, const std:
     std::string id = room.substr(colon + 1);
     auto a = kind == "board" ? authorize_board(tx, user_id, id, Need::read) : authorize_card(tx, user_id, id, Need::read);
     if (!a) return not_found("no such room");
-    return RoomAccess{room, a->workspace_id, a->board_id};
+    return RoomAccess{room, a->workspace_id, a->board_id, a->role};
 }
 
 }  // namespace msk

@@ -43,6 +43,7 @@ struct RoomAccess {
     std::string room;          // "board:<id>" or "card:<id>"
     std::string workspace_id;  // for revocations
     std::string board_id;
+    Role role = Role::viewer;  // viewers only follow a document (docs/internals.md)
 };
 
 // May `user_id` join the realtime room `room` ("board:<id>" or "card:<id>")?

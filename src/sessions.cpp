@@ -53,6 +53,13 @@ Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const st
     return ok_status();
 }
 
+Result<long long> session_end(Tx &tx, const Config &cfg, const std::string &session_id,
+                              const std::string &user_id) {
+    auto r = tx.exec_prepared("session_end", session_id, user_id, cfg.session_idle_s);
+    if (r.empty()) return unauthorized("session expired or invalid");
+    return r[0]["ends"].as<long long>();
+}
+
 void publish_revocation(Redis &redis, const std::string &json) {
     if (!redis.command({"PUBLISH", "mskanban:revoke", json}))
         log_warn("revocation not published (redis down); live connections close on their next check");

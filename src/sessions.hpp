@@ -39,6 +39,11 @@ Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const s
 // so live streams and relays close it.
 Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const std::string &session_id);
 
+// When the live session `session_id` of `user_id` ends unless it is used again (its idle
+// or absolute expiry, unix seconds); 401 when it is revoked or expired.
+Result<long long> session_end(Tx &tx, const Config &cfg, const std::string &session_id,
+                              const std::string &user_id);
+
 // Publishes a revocation notice on mskanban:revoke (best effort; logged when Redis is down).
 void publish_revocation(Redis &redis, const std::string &json);
 // The same, queued to run after `tx` commits.

@@ -6,6 +6,7 @@
 #include "base64url.hpp"
 #include "crypto.hpp"
 #include "input.hpp"
+#include "sessions.hpp"
 
 namespace msk {
 
@@ -17,7 +18,8 @@ Response access_headers(const std::string &user_id, const std::string &session_i
                  {"X-MSKanban-Session", session_id},
                  {"X-MSKanban-Workspace", a.workspace_id},
                  {"X-MSKanban-Board", a.board_id},
-                 {"X-MSKanban-Room", a.room}};
+                 {"X-MSKanban-Room", a.room},
+                 {"X-MSKanban-Role", role_name(a.role)}};
     return r;
 }
 
@@ -43,10 +45,16 @@ Result<Response> get_ws_redeem(Ctx &ctx) {
         return std::string(json_is_string(v) ? json_string_value(v) : "");
     };
     if (room && !room->empty() && *room != get("room")) return unauthorized("ticket is for another room");
+    // The session must still be alive (a logout or revocation since the ticket was
+    // issued refuses it); the relay closes the connection when the session would end.
+    auto ends = session_end(ctx.tx(), ctx.svc.cfg, get("sessionId"), get("userId"));
+    if (!ends) return ends.error();
     // Re-check membership: access may have been removed since the ticket was issued.
     auto a = authorize_room(ctx.tx(), get("userId"), get("room"));
     if (!a) return a.error();
-    return access_headers(get("userId"), get("sessionId"), *a);
+    Response r = access_headers(get("userId"), get("sessionId"), *a);
+    r.headers.push_back({"X-MSKanban-Session-Expires", std::to_string(*ends)});
+    return r;
 }
 
 }  // namespace

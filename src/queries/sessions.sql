@@ -12,6 +12,13 @@ FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
   AND s.last_seen_at > now() - make_interval(secs => $2)
 
+-- name: session_end
+-- When a live session ends unless it is used again: its idle or absolute expiry, unix seconds.
+SELECT extract(epoch FROM least(expires_at, last_seen_at + make_interval(secs => $3)))::bigint AS ends
+FROM sessions
+WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+  AND last_seen_at > now() - make_interval(secs => $3)
+
 -- name: session_touch
 UPDATE sessions SET last_seen_at = now() WHERE id = $1
 

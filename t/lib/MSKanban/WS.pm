@@ -58,7 +58,8 @@ use parent -norequire, 'MSKanban::Nginx';
 use Mojo::UserAgent;
 
 # new($t, name => 'a', workers => 2, location => {directive => value} (replaces the
-#     snippet with a location of these settings), http => {...}, listen => 'sndbuf=8k')
+#     snippet with a location of these settings), http => {...}, listen => 'sndbuf=8k',
+#     extra => 'location ... { ... }' (added to the server))
 sub new {
     my ($class, $t, %o) = @_;
     my $src = $t->src;
@@ -71,6 +72,7 @@ sub new {
     } else {
         $ws = "include \"$src/conf/nginx/mskanban-ws.conf\";\n";
     }
+    $ws .= $o{extra} // '';   # more server-level configuration
     return $class->SUPER::new($t, %o, kind => 'ws', so => MSKanban::WS::module_so($t), server => $ws,
         log => '$pid $status $request', error_level => $ENV{MSKANBAN_WS_DEBUG} ? 'debug' : 'info',
         worker_connections => 4096, stop_timeout => 15, ready => sub { $_[0]->ready_count });
@@ -87,7 +89,8 @@ sub ready_count {
 # The relay's counters (mskanban_ws_status), through the checking client.
 sub status {
     my ($self) = @_;
-    return $self->{t}->client(base => $self->url . '/api')->get('/ws-status')->{json};
+    # from 127.0.0.1: the shipped snippet allows loopback's first address only
+    return $self->{t}->client(base => $self->url . '/api', ip => '127.0.0.1')->get('/ws-status')->{json};
 }
 
 # connect($path, ticket => ..., headers => {...}) -> MSKanban::WS::Raw
