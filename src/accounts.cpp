@@ -78,6 +78,28 @@ void record_failure(Redis &redis, const std::string &key, const Config &cfg, int
 
 Error invalid_credentials() { return unauthorized("invalid email or password"); }
 
+std::string failures_key(const Config &cfg, const std::string &email) {
+    return "mskanban:lf:" + keyed_hash(cfg, "email", email);
+}
+
+// The backoff and lock before a secret is checked: 503 without Redis (no brute-force
+// protection, so fail closed), 429 while the account must wait, ok otherwise.
+Status check_backoff(Redis &redis, const Config &cfg, const std::string &fkey, int64_t now) {
+    auto failures = recent_failures(redis, fkey, cfg, now);
+    if (!failures) return unavailable("login is temporarily unavailable; try again shortly");
+    int64_t wait = login_wait_ms(failures->count, failures->last_ms, now, cfg);
+    if (wait <= 0) return ok_status();
+    RateDecision d;
+    d.allowed = false;
+    d.limit = cfg.login_lock_failures;
+    d.retry_after_s = (wait + 999) / 1000;
+    Error e = rate_limited_error(d);
+    e.message = failures->count >= cfg.login_lock_failures
+                    ? "too many failed logins; the account is locked for " + std::to_string(d.retry_after_s) + " s"
+                    : "too many failed logins; retry after " + std::to_string(d.retry_after_s) + " s";
+    return e;
+}
+
 }  // namespace
 
 std::string normalize_email(const std::string &email) {
@@ -136,22 +158,10 @@ Result<UserView> register_user(Tx &tx, const Config &cfg, const RegisterInput &i
 
 Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginInput &in) {
     int64_t now = now_ms();
-    std::string fkey = "mskanban:lf:" + keyed_hash(cfg, "email", in.email);
-    auto failures = recent_failures(redis, fkey, cfg, now);
+    std::string fkey = failures_key(cfg, in.email);
     // Without Redis there is no brute-force protection, so login fails closed.
-    if (!failures) return unavailable("login is temporarily unavailable; try again shortly");
-    int64_t wait = login_wait_ms(failures->count, failures->last_ms, now, cfg);
-    if (wait > 0) {
-        RateDecision d;
-        d.allowed = false;
-        d.limit = cfg.login_lock_failures;
-        d.retry_after_s = (wait + 999) / 1000;
-        Error e = rate_limited_error(d);
-        e.message = failures->count >= cfg.login_lock_failures
-                        ? "too many failed logins; the account is locked for " + std::to_string(d.retry_after_s) + " s"
-                        : "too many failed logins; retry after " + std::to_string(d.retry_after_s) + " s";
-        return e;
-    }
+    auto backoff = check_backoff(redis, cfg, fkey, now);
+    if (!backoff) return backoff.error();
 
     auto r = tx.exec_prepared("user_by_email", in.email);
     if (r.empty()) {
@@ -224,15 +234,36 @@ static Result<int64_t> match_stored_code(pqxx::work &tx, const Config &cfg, cons
     return *step;
 }
 
-Status totp_verify(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code) {
-    auto step = match_stored_code(tx, cfg, user_id, "totp_pending", code);
+// A code attempt at /auth/2fa/verify or /disable: the account's login backoff applies
+// first (fails closed without Redis), and a wrong code counts as a failed login, so a
+// stolen session guesses no faster than a login would. A right code clears the count
+// after commit, as a successful login does.
+static Result<int64_t> attempt_code(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                                    const std::string &email, const char *column, const std::string &code) {
+    int64_t now = now_ms();
+    std::string fkey = failures_key(cfg, email);
+    auto backoff = check_backoff(redis, cfg, fkey, now);
+    if (!backoff) return backoff.error();
+    auto step = match_stored_code(tx, cfg, user_id, column, code);
+    if (!step) {
+        if (step.error().status == 400) record_failure(redis, fkey, cfg, now);
+        return step;
+    }
+    tx.after_commit([&redis, fkey] { redis.command({"DEL", fkey}); });
+    return step;
+}
+
+Status totp_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id, const std::string &email,
+                   const std::string &code) {
+    auto step = attempt_code(tx, redis, cfg, user_id, email, "totp_pending", code);
     if (!step) return step.error();
     tx.exec_prepared("user_enable_totp", user_id, *step);
     return ok_status();
 }
 
-Status totp_disable(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code) {
-    auto step = match_stored_code(tx, cfg, user_id, "totp_secret", code);
+Status totp_disable(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id, const std::string &email,
+                    const std::string &code) {
+    auto step = attempt_code(tx, redis, cfg, user_id, email, "totp_secret", code);
     if (!step) return step.error();
     tx.exec_prepared("user_disable_totp", user_id, *step);
     return ok_status();

@@ -83,7 +83,11 @@ struct TotpEnrollment {
     std::string otpauth_uri;
 };
 Result<TotpEnrollment> totp_enroll(Tx &tx, const Config &cfg, const std::string &user_id);
-Status totp_verify(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code);
-Status totp_disable(Tx &tx, const Config &cfg, const std::string &user_id, const std::string &code);
+// A wrong code counts as a failed login of `email` (backoff and lock); 429 while the
+// account waits, 503 without Redis.
+Status totp_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id, const std::string &email,
+                   const std::string &code);
+Status totp_disable(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id, const std::string &email,
+                    const std::string &code);
 
 }  // namespace msk

@@ -27,7 +27,7 @@ Result<Response> post_enroll(Ctx &ctx) {
 Result<Response> post_verify(Ctx &ctx) {
     auto code = code_field(ctx.req);
     if (!code) return code.error();
-    auto st = totp_verify(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id, *code);
+    auto st = totp_verify(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, ctx.auth->user_id, ctx.auth->email, *code);
     if (!st) return st.error();
     return json_response(200, json_pack("{s:b}", "totpEnabled", 1));
 }
@@ -35,7 +35,7 @@ Result<Response> post_verify(Ctx &ctx) {
 Result<Response> post_disable(Ctx &ctx) {
     auto code = code_field(ctx.req);
     if (!code) return code.error();
-    auto st = totp_disable(ctx.tx(), ctx.svc.cfg, ctx.auth->user_id, *code);
+    auto st = totp_disable(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, ctx.auth->user_id, ctx.auth->email, *code);
     if (!st) return st.error();
     return json_response(200, json_pack("{s:b}", "totpEnabled", 0));
 }
