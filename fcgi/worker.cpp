@@ -72,13 +72,17 @@ Request build_request(FCGX_Request &r, const Config &cfg, bool &ok_path) {
 
 void write_response(FCGX_Request &r, const Request &req, const Response &res) {
     std::string head = "Status: " + std::to_string(res.status) + " " + status_text(res.status) + "\r\n";
-    bool has_type = false;
+    bool has_type = false, has_etag = false;
     for (const auto &h : res.headers) {
         head += h.first + ": " + h.second + "\r\n";
         if (strcasecmp(h.first.c_str(), "Content-Type") == 0) has_type = true;
+        if (strcasecmp(h.first.c_str(), "ETag") == 0) has_etag = true;
     }
     if (!has_type && !res.body.empty()) head += "Content-Type: application/json\r\n";
-    head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nX-Request-Id: " +
+    // A list with an ETag may be kept by the user's own client, which must revalidate it
+    // (If-None-Match) before each use; everything else is never stored.
+    head += has_etag ? "Cache-Control: private, no-cache\r\n" : "Cache-Control: no-store\r\n";
+    head += "X-Content-Type-Options: nosniff\r\nX-Request-Id: " +
             req.request_id + "\r\n\r\n";
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), r.out);
     if (req.method != "HEAD" && !res.body.empty())

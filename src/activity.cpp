@@ -45,7 +45,10 @@ Result<ActivityPage> list_activity(Tx &tx, const std::string &user_id, const std
     }
     auto a = authorize_board(tx, user_id, board_id, Need::read);
     if (!a) return a.error();
-    auto rows = tx.exec_prepared("activity_page", board_id, cursor, limit + 1);
+    // Two statements rather than one with `cursor = 0 OR seq < cursor`: each keeps an
+    // index-bound plan once prepared (see src/queries/activity.sql).
+    auto rows = cursor == 0 ? tx.exec_prepared("activity_page_first", board_id, limit + 1)
+                            : tx.exec_prepared("activity_page_before", board_id, cursor, limit + 1);
     ActivityPage page;
     for (const auto &row : rows) {
         if (static_cast<int>(page.items.size()) == limit) break;

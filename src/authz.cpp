@@ -30,10 +30,16 @@ Status role_allows(Role role, Need need) {
 
 namespace {
 
+// `query` names the read check; a write uses "<query>_write", which also locks the
+// workspace and membership rows (key-share) until commit, and managing a workspace
+// "authz_workspace_manage" (the workspace row for update). See src/queries/authz.sql.
 Result<Grant> check(pqxx::transaction_base &tx, const char *query, const std::string &user_id,
                      const std::string &id, Need need, const char *what) {
     if (!is_valid_id(id)) return not_found(std::string("no such ") + what);
-    auto r = tx.exec_prepared(query, id, user_id);
+    std::string name = query;
+    if (need == Need::manage && name == "authz_workspace") name = "authz_workspace_manage";
+    else if (need != Need::read) name += "_write";
+    auto r = tx.exec_prepared(name, id, user_id);
     if (r.empty()) return not_found(std::string("no such ") + what);
     Grant a;
     a.workspace_id = r[0]["workspace_id"].as<std::string>();

@@ -73,6 +73,7 @@ Status delete_board(Tx &tx, Redis &redis, const std::string &user_id, const std:
     JsonPtr revoke = own(json_pack("{s:s, s:s, s:s}", "type", "board", "boardId", board_id.c_str(),
                                    "workspaceId", a->workspace_id.c_str()));
     publish_revocation_after_commit(tx, redis, dump(revoke.get()));
+    drop_tick_streams_after_commit(tx, redis, {board_id});
     return ok_status();
 }
 

@@ -28,8 +28,13 @@ Result<Board> rename_board(Tx &tx, Redis &redis, const std::string &user_id, con
 // the workspace's feed and published on the board's channel.
 Status delete_board(Tx &tx, Redis &redis, const std::string &user_id, const std::string &board_id);
 
-// Takes the board's position lock: every change of column or card order on a board
-// holds it until commit, so concurrent moves and inserts apply one after another.
+// Takes the board's lock (its row, FOR NO KEY UPDATE): every write to a board's columns
+// or cards takes it first, right after the authorization check and before any column
+// or card row, and holds it until commit. So concurrent moves and inserts apply one
+// after another, and the lock order is the same everywhere (workspace, membership,
+// board, column, card): the version trigger's board update and the activity row's
+// key-share lock on the board never come after a card lock (no deadlock with a board's
+// deletion, which locks the board and then its cards).
 void lock_board_positions(pqxx::transaction_base &tx, const std::string &board_id);
 
 }  // namespace msk

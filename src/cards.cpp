@@ -5,6 +5,7 @@
 #include "authz.hpp"
 #include "boards.hpp"
 #include "ids.hpp"
+#include "list_versions.hpp"
 #include "positions.hpp"
 #include "ticks.hpp"
 
@@ -39,7 +40,10 @@ Result<std::string> place_card(pqxx::transaction_base &tx, const std::string &co
         siblings.push_back({row["id"].as<std::string>(), row["position"].as<std::string>(), row["archived"].as<bool>()});
     auto p = place_item(siblings, after_id, before_id, "afterCardId", "beforeCardId");
     if (!p) return p.error();
-    for (const auto &rw : p->rewrites) tx.exec_prepared("card_set_position", rw.first, rw.second);
+    if (!p->rewrites.empty()) {
+        auto lists = joined_pairs(p->rewrites);
+        tx.exec_prepared("card_set_positions", lists.first, lists.second);
+    }
     return p->key;
 }
 
@@ -55,13 +59,18 @@ void set_fields_meta(Event &ev, const CardChange &in) {
 
 }  // namespace
 
-Result<std::vector<Card>> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id,
-                                     ArchivedFilter filter) {
-    auto a = authorize_board(tx, user_id, board_id, Need::read);
-    if (!a) return a.error();
+Result<CardList> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id, ArchivedFilter filter,
+                            const std::string &if_none_match) {
+    // The version is read before the list: a change committed in between gives a body
+    // newer than its ETag (refetched once more later), never an ETag newer than its body.
+    auto version = board_lists_version(tx, user_id, board_id);
+    if (!version) return version.error();
     const char *mode = filter == ArchivedFilter::exclude ? "exclude" : filter == ArchivedFilter::only ? "only" : "include";
-    std::vector<Card> out;
-    for (const auto &row : tx.exec_prepared("cards_of_board", board_id, mode)) out.push_back(card_from(row));
+    CardList out;
+    out.etag = list_etag("cards", mode, board_id, *version);
+    if (etag_matches(if_none_match, out.etag)) return out;
+    auto r = tx.exec_prepared("cards_of_board_json", board_id, mode);
+    out.body = std::string(r[0][0].c_str(), r[0][0].size());
     return out;
 }
 
@@ -93,6 +102,7 @@ Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const
                          const CardChange &in) {
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
+    lock_board_positions(tx, a->board_id);  // the board before the card (lock order)
     auto before = tx.exec_prepared("card_archived_for_update", card_id);
     if (before.empty()) return not_found("no such card");
     bool was_archived = before[0]["archived"].as<bool>();
@@ -113,6 +123,7 @@ Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const
 Status delete_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id) {
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
+    lock_board_positions(tx, a->board_id);  // the board before the card (lock order)
     if (tx.exec_prepared("card_delete", card_id).empty()) return not_found("no such card");
     Event ev = make_event(a->workspace_id, a->board_id, user_id, "CARD_DELETED", "card", card_id);
     json_object_set_new(ev.meta.get(), "columnId", json_string(a->column_id.c_str()));

@@ -37,8 +37,16 @@ struct CardChange {
 
 enum class ArchivedFilter { exclude, include, only };
 
-Result<std::vector<Card>> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id,
-                                     ArchivedFilter filter);
+// The board's cards as the response body `{"cards":[...]}`, written by PostgreSQL in
+// one query, with the list's ETag. When `if_none_match` (an If-None-Match header, ""
+// for none) names the current ETag, `body` is empty and the list is not read. Access
+// is checked first: 404 for a missing board or a non-member, never a 304.
+struct CardList {
+    std::string etag;
+    std::optional<std::string> body;
+};
+Result<CardList> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id, ArchivedFilter filter,
+                            const std::string &if_none_match);
 Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                          const CardChange &in);
 Result<Card> get_card(Tx &tx, const std::string &user_id, const std::string &card_id);

@@ -33,7 +33,10 @@ Result<std::string> place_column(pqxx::transaction_base &tx, const std::string &
         siblings.push_back({row["id"].as<std::string>(), row["position"].as<std::string>(), false});
     auto p = place_item(siblings, in.after_id, in.before_id, "afterColumnId", "beforeColumnId");
     if (!p) return p.error();
-    for (const auto &rw : p->rewrites) tx.exec_prepared("column_set_position", rw.first, rw.second);
+    if (!p->rewrites.empty()) {
+        auto lists = joined_pairs(p->rewrites);
+        tx.exec_prepared("column_set_positions", lists.first, lists.second);
+    }
     return p->key;
 }
 
@@ -68,9 +71,11 @@ Result<Column> update_column(Tx &tx, Redis &redis, const std::string &user_id, c
                              const ColumnChange &in) {
     auto a = authorize_column(tx, user_id, column_id, Need::write);
     if (!a) return a.error();
+    // The board before the column (lock order), also for a rename: the board's list
+    // version is bumped in this transaction either way.
+    lock_board_positions(tx, a->board_id);
     std::optional<std::string> pos;
     if (in.move) {
-        lock_board_positions(tx, a->board_id);
         auto p = place_column(tx, a->board_id, column_id, in);
         if (!p) return p.error();
         pos = *p;
@@ -109,15 +114,18 @@ Result<ColumnDeletion> delete_column(Tx &tx, Redis &redis, const std::string &us
                         "board, or move or delete them first");
     }
     if (move_cards_to && !cards.empty()) {
-        // Append the cards, in their order, after the target's last card.
+        // Append the cards, in their order, after the target's last card: one statement.
         auto last = tx.exec_prepared("card_last_position", *move_cards_to);
         std::optional<std::string> prev;
         if (!last.empty()) prev = last[0]["position"].as<std::string>();
+        std::vector<std::pair<std::string, std::string>> moves;
         for (const auto &row : cards) {
             prev = key_between(prev, std::nullopt);
-            tx.exec_prepared("card_set_column_position", row["id"].as<std::string>(), *move_cards_to, *prev);
-            out.moved_cards++;
+            moves.emplace_back(row["id"].as<std::string>(), *prev);
         }
+        auto lists = joined_pairs(moves);
+        out.moved_cards = static_cast<int64_t>(tx.exec_prepared("cards_set_column_positions", *move_cards_to,
+                                                                lists.first, lists.second).affected_rows());
     }
     tx.exec_prepared("column_delete", column_id);
     Event ev = make_event(a->workspace_id, a->board_id, user_id, "COLUMN_DELETED", "column", column_id);

@@ -107,6 +107,19 @@ std::optional<std::string> key_between(const std::optional<std::string> &a, cons
     return ia + midpoint(fa, std::nullopt);
 }
 
+std::pair<std::string, std::string> joined_pairs(const std::vector<std::pair<std::string, std::string>> &pairs) {
+    std::pair<std::string, std::string> out;
+    for (const auto &p : pairs) {
+        if (!out.first.empty()) {
+            out.first += ',';
+            out.second += ',';
+        }
+        out.first += p.first;
+        out.second += p.second;
+    }
+    return out;
+}
+
 std::vector<std::string> spaced_keys(size_t n) {
     std::vector<std::string> keys;
     std::optional<std::string> prev;

@@ -44,6 +44,11 @@ struct Placement {
     std::vector<std::pair<std::string, std::string>> rewrites;
 };
 
+// (id, key) pairs as two comma-separated lists, ids and keys in the same order, for one
+// `UPDATE ... FROM unnest(string_to_array(ids, ','), string_to_array(keys, ','))`
+// (ids and keys never contain a comma).
+std::pair<std::string, std::string> joined_pairs(const std::vector<std::pair<std::string, std::string>> &pairs);
+
 // Where an item goes among `siblings` (sorted by position, the item itself left out):
 // right after `after_id`, right before `before_id`, between both, or at the end when
 // neither is given. 400 when a neighbour is not in the list (named by `after_field` or

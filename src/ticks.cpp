@@ -32,6 +32,19 @@ std::string publish_tick(Redis &redis, const Event &e) {
     return std::string(added->str, added->len);
 }
 
+void drop_tick_streams_after_commit(Tx &tx, Redis &redis, std::vector<std::string> board_ids) {
+    if (board_ids.empty()) return;
+    auto ids = std::make_shared<std::vector<std::string>>(std::move(board_ids));
+    tx.after_commit([&redis, ids] {
+        for (const auto &id : *ids) {
+            // The key the nginx module replays from (NGX_HTTP_MSKANBAN_BOARD_CHANNEL +
+            // id + NGX_HTTP_MSKANBAN_TICKS_SUFFIX in ngx_http_mskanban_module.h).
+            if (!redis.command({"UNLINK", "mskanban:board:" + id + ":ticks"}))
+                log_warn("tick stream of deleted board " + id + " not removed (redis unavailable)");
+        }
+    });
+}
+
 void publish_tick_after_commit(Tx &tx, Redis &redis, Event e) {
     auto ev = std::make_shared<Event>(std::move(e));
     tx.after_commit([&redis, ev] { publish_tick(redis, *ev); });

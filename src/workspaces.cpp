@@ -5,6 +5,7 @@
 #include "ids.hpp"
 #include "json.hpp"
 #include "sessions.hpp"
+#include "ticks.hpp"
 
 namespace msk {
 
@@ -65,9 +66,13 @@ Result<Workspace> rename_workspace(Tx &tx, const std::string &user_id, const std
 Status delete_workspace(Tx &tx, Redis &redis, const std::string &user_id, const std::string &workspace_id) {
     auto a = authorize_workspace(tx, user_id, workspace_id, Need::manage);
     if (!a) return a.error();
+    std::vector<std::string> boards;
+    for (const auto &row : tx.exec_prepared("board_ids_of_workspace", workspace_id))
+        boards.push_back(row["id"].as<std::string>());
     tx.exec_prepared("workspace_delete", workspace_id);
     JsonPtr j = own(json_pack("{s:s, s:s}", "type", "workspace", "workspaceId", workspace_id.c_str()));
     publish_revocation_after_commit(tx, redis, dump(j.get()));
+    drop_tick_streams_after_commit(tx, redis, std::move(boards));
     return ok_status();
 }
 
@@ -99,6 +104,7 @@ Status remove_member(Tx &tx, Redis &redis, const std::string &actor_id, const st
     bool leaving = actor_id == user_id;
     auto a = authorize_workspace(tx, actor_id, workspace_id, leaving ? Need::read : Need::manage);
     if (!a) return a.error();
+    tx.exec_prepared("workspace_lock", workspace_id);  // the workspace before its member rows
     // Lock every member row so two concurrent removals cannot both pass the owner check.
     int owners = 0;
     std::optional<std::string> role;

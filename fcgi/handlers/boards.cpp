@@ -6,12 +6,17 @@ namespace msk {
 
 namespace {
 
+// Conditional: If-None-Match with the current ETag answers 304 (after the access check).
 Result<Response> get_boards(Ctx &ctx) {
+    auto version = workspace_boards_version(ctx.tx(), ctx.auth->user_id, ctx.req.param("wsId"));
+    if (!version) return version.error();
+    std::string etag = list_etag("boards", "", ctx.req.param("wsId"), *version);
+    if (etag_matches(ctx.req.header("if-none-match"), etag)) return not_modified(etag);
     auto list = list_boards(ctx.tx(), ctx.auth->user_id, ctx.req.param("wsId"));
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &b : *list) json_array_append_new(arr, board_json(b));
-    return wrapped(200, "boards", arr);
+    return with_etag(wrapped(200, "boards", arr), etag);
 }
 
 // {id?, encName, encBoardKey}: the Board Key wrapped by the Workspace Key.

@@ -66,11 +66,12 @@ Result<Response> get_cards(Ctx &ctx) {
     if (q == "true") f = ArchivedFilter::include;
     else if (q == "only") f = ArchivedFilter::only;
     else if (q != "false") return bad_request("\"archived\" must be false, true or only");
-    auto list = list_cards(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), f);
+    auto list = list_cards(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), f, ctx.req.header("if-none-match"));
     if (!list) return list.error();
-    json_t *arr = json_array();
-    for (const auto &c : *list) json_array_append_new(arr, card_json(c));
-    return wrapped(200, "cards", arr);
+    if (!list->body) return not_modified(list->etag);
+    Response res;
+    res.body = std::move(*list->body);
+    return with_etag(std::move(res), list->etag);
 }
 
 Result<Response> get_one(Ctx &ctx) {

@@ -35,12 +35,17 @@ Status read_column_fields(const json_t *body, ColumnChange &c, bool creating) {
     return ok_status();
 }
 
+// Conditional: If-None-Match with the current ETag answers 304 (after the access check).
 Result<Response> get_columns(Ctx &ctx) {
+    auto version = board_lists_version(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
+    if (!version) return version.error();
+    std::string etag = list_etag("columns", "", ctx.req.param("id"), *version);
+    if (etag_matches(ctx.req.header("if-none-match"), etag)) return not_modified(etag);
     auto list = list_columns(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"));
     if (!list) return list.error();
     json_t *arr = json_array();
     for (const auto &c : *list) json_array_append_new(arr, column_json(c));
-    return wrapped(200, "columns", arr);
+    return with_etag(wrapped(200, "columns", arr), etag);
 }
 
 // {id?, encName, wipLimit?, isDone?, afterColumnId?, beforeColumnId?}; at the end by default.

@@ -53,6 +53,18 @@ json_t *card_json(const Card &c) {
 
 Response wrapped(int status, const char *key, json_t *obj) { return json_response(status, json_pack("{s:o}", key, obj)); }
 
+Response with_etag(Response res, const std::string &etag) {
+    res.headers.emplace_back("ETag", etag);
+    return res;
+}
+
+Response not_modified(const std::string &etag) {
+    Response res;
+    res.status = 304;
+    res.headers.emplace_back("ETag", etag);
+    return res;
+}
+
 Result<std::string> new_object_id(const json_t *body) {
     auto id = opt_id_field(body, "id");
     if (!id) return id.error();

@@ -8,6 +8,7 @@
 #include "boards.hpp"
 #include "cards.hpp"
 #include "columns.hpp"
+#include "list_versions.hpp"
 #include "workspaces.hpp"
 
 namespace msk {
@@ -20,6 +21,10 @@ json_t *card_json(const Card &c);
 
 // {"<key>": <obj>} with `status`.
 Response wrapped(int status, const char *key, json_t *obj);
+// Adds the list's ETag to a 200 answer.
+Response with_etag(Response res, const std::string &etag);
+// 304 Not Modified with the list's ETag and no body.
+Response not_modified(const std::string &etag);
 
 // The optional client-chosen "id" of a new object: a fresh id when absent, 400 when malformed.
 Result<std::string> new_object_id(const json_t *body);

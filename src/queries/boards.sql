@@ -28,3 +28,18 @@ DELETE FROM boards WHERE id = $1
 
 -- name: board_lock
 SELECT id FROM boards WHERE id = $1 FOR NO KEY UPDATE
+
+-- Conditional reads: the version of a board's lists (its cards and columns) and of a
+-- workspace's board list, for a member only (no row = missing or not a member, so a
+-- non-member gets 404 before any 304). Bumped by the triggers of sql/003_integrity.sql.
+-- name: board_version
+SELECT b.version
+FROM boards b
+JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
+WHERE b.id = $1
+
+-- name: workspace_version
+SELECT w.version
+FROM workspaces w
+JOIN workspace_members m ON m.workspace_id = w.id AND m.user_id = $2
+WHERE w.id = $1

@@ -1,13 +1,20 @@
 -- Cards. Every query that returns cards returns the same columns, read by card_from().
 
--- name: cards_of_board
-SELECT k.id, k.board_id, k.column_id, k.enc_title, k.enc_description, k.position,
-       msk_iso(k.due_at) AS due_at, msk_iso(k.start_at) AS start_at, k.archived, k.milestone_id,
-       k.created_by, msk_iso(k.created_at) AS created_at, msk_iso(k.updated_at) AS updated_at
+-- The card list as the response body, `{"cards":[...]}`, built by PostgreSQL in one
+-- pass: the same fields as card_json() in fcgi/handlers/kanban_io.cpp, so the worker
+-- copies one string instead of building a row, a Card and a JSON object per card.
+-- name: cards_of_board_json
+SELECT '{"cards":[' || coalesce(string_agg(row_to_json(j)::text, ',' ORDER BY c.position, k.position), '') || ']}'
+       AS body
 FROM cards k JOIN columns c ON c.id = k.column_id
+CROSS JOIN LATERAL (
+    SELECT k.id, k.board_id AS "boardId", k.column_id AS "columnId", k.enc_title AS "encTitle",
+           k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
+           msk_iso(k.start_at) AS "startAt", k.archived, k.milestone_id AS "milestoneId",
+           k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
+           msk_iso(k.updated_at) AS "updatedAt") AS j
 WHERE k.board_id = $1
   AND ($2 = 'include' OR k.archived = ($2 = 'only'))
-ORDER BY c.position, k.position
 
 -- name: card_by_id
 SELECT id, board_id, column_id, enc_title, enc_description, position,
@@ -21,11 +28,18 @@ SELECT id, position, archived FROM cards WHERE column_id = $1 AND id <> $2 ORDER
 -- name: card_last_position
 SELECT position FROM cards WHERE column_id = $1 ORDER BY position DESC LIMIT 1
 
--- name: card_set_position
-UPDATE cards SET position = $2 WHERE id = $1
+-- Rebalancing: new positions for many cards in one statement. $1 and $2 are
+-- comma-separated ids and keys (neither contains a comma), paired in order.
+-- name: card_set_positions
+UPDATE cards SET position = v.position
+FROM unnest(string_to_array($1, ','), string_to_array($2, ',')) AS v(id, position)
+WHERE cards.id = v.id
 
--- name: card_set_column_position
-UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
+-- Moving a column's cards to column $1 of the same board: ids and new keys as above.
+-- name: cards_set_column_positions
+UPDATE cards SET column_id = $1, position = v.position, updated_at = now()
+FROM unnest(string_to_array($2, ','), string_to_array($3, ',')) AS v(id, position)
+WHERE cards.id = v.id
 
 -- name: card_archived_for_update
 SELECT column_id, archived FROM cards WHERE id = $1 FOR UPDATE

@@ -9,8 +9,11 @@ ORDER BY position
 -- name: column_positions
 SELECT id, position FROM columns WHERE board_id = $1 AND id <> $2 ORDER BY position
 
--- name: column_set_position
-UPDATE columns SET position = $2 WHERE id = $1
+-- Rebalancing: $1 and $2 are comma-separated ids and keys, paired in order.
+-- name: column_set_positions
+UPDATE columns SET position = v.position
+FROM unnest(string_to_array($1, ','), string_to_array($2, ',')) AS v(id, position)
+WHERE columns.id = v.id
 
 -- name: column_board
 SELECT board_id FROM columns WHERE id = $1

@@ -52,3 +52,13 @@ SELECT id FROM users WHERE id = $1
 
 -- name: user_key_by_email
 SELECT id, public_key FROM users WHERE email = $1
+
+-- The boards of a workspace about to be deleted (their Redis tick streams go with it).
+-- name: board_ids_of_workspace
+SELECT id FROM boards WHERE workspace_id = $1
+
+-- The workspace row, locked first by changes to its membership (lock order: workspace,
+-- then member rows), so a member leaving and the workspace being deleted queue up
+-- instead of deadlocking.
+-- name: workspace_lock
+SELECT id FROM workspaces WHERE id = $1 FOR UPDATE
