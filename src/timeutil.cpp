@@ -46,7 +46,8 @@ std::optional<int64_t> parse_iso8601_ms(std::string_view s) {
         pos += 4;
     }
     if (pos + 1 != s.size() || s[pos] != 'Z') return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return std::nullopt;
+    // Years 0001-9999: year 0 does not exist in the Gregorian calendar PostgreSQL uses.
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return std::nullopt;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;

@@ -10,7 +10,7 @@ namespace msk {
 
 int64_t now_ms();
 std::string iso8601_ms(int64_t epoch_ms);
-// Parses exactly the wire form (the `.mmm` part optional); nullopt otherwise.
+// Parses exactly the wire form (the `.mmm` part optional), years 0001-9999; nullopt otherwise.
 std::optional<int64_t> parse_iso8601_ms(std::string_view text);
 
 }  // namespace msk

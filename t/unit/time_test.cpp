@@ -28,4 +28,7 @@ TEST(Time, RejectsOtherForms) {
     CHECK_FALSE(parse_iso8601_ms("2023-02-29T00:00:00Z").has_value());
     CHECK_FALSE(parse_iso8601_ms("2026-05-25T12:34:56.78Z").has_value());
     CHECK_FALSE(parse_iso8601_ms("").has_value());
+    CHECK_FALSE(parse_iso8601_ms("0000-01-01T00:00:00.000Z").has_value());
+    CHECK(parse_iso8601_ms("0001-01-01T00:00:00.000Z").has_value());
+    CHECK(parse_iso8601_ms("9999-12-31T23:59:59.999Z").has_value());
 }
