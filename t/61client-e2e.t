@@ -12,6 +12,7 @@ use IPC::Open3 qw(open3);
 use Symbol qw(gensym);
 use Mojo::JSON qw(decode_json);
 use MSKanban::Test;
+use MSKanban::Proxy;
 
 my $t = MSKanban::Test->new;
 my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
@@ -21,6 +22,8 @@ plan skip_all => "no $cli (build first)" unless -x $cli;
 # The kanban API (issue 3) answers 401 to an anonymous list; a build without it says 404.
 my $probe = $t->client->get('/workspaces');
 plan skip_all => 'the kanban API (/workspaces) is not in this build' if $probe->{status} == 404;
+# The CLI talks to the stack through a proxy that checks every answer against OpenAPI.
+my $proxy = MSKanban::Proxy->new($t);
 
 my $dir = tempdir(CLEANUP => 1);
 # Content carries $tag (which must never reach the database); emails carry $etag.
@@ -45,7 +48,7 @@ sub run {
     my ($who, @args) = @_;
     local $ENV{MSKANBAN_PASSWORD} = $who->{password};
     local $ENV{MSKANBAN_BIND_ADDRESS} = $who->{ip};
-    local $ENV{MSKANBAN_SERVER} = $t->url;
+    local $ENV{MSKANBAN_SERVER} = $proxy->url;
     my $err = gensym;
     my @argv = map { my $x = $_; utf8::encode($x); $x } @args;  # characters in, UTF-8 bytes out
     my $pid = open3(my $in, my $out, $err, $cli, '--state', $who->{state}, @argv);
@@ -164,4 +167,5 @@ ok(!-e $bob->{state}, 'logout deletes the session file');
 ($rc, undef, $err) = run($bob, 'board', 'show', $board->{id});
 is($rc, 3, 'after logout: exit 3, not logged in');
 
+$proxy->finish('the CLI');
 done_testing();

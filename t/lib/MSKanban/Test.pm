@@ -161,7 +161,7 @@ sub check_response {
         # report the failure at the test's line, not inside the helpers or Mojo
         my $up = 0;
         $up++ while defined((caller($up + 1))[1]) && (caller($up))[1] =~ m{/MSKanban/[^/]+\.pm$|/Mojo/};
-        local $Test::Builder::Level = $up + 1;
+        local $Test::Builder::Level = $up + 2;
         Test::More::fail("response matches OpenAPI: $res->{method} $res->{path} -> $res->{status}");
         Test::More::diag(join "\n", @errors, 'body: ' . substr($res->{body} // '', 0, 300));
     }
