@@ -31,7 +31,7 @@ sub new {
     my $log = sprintf '%s/proxy-%d-%d.errors', $t->{state}, $$, ++$SEQ;
     unlink $log;
     my $upstream = $t->url;
-    my $spec = $t->src . '/docs/api/openapi.yaml';
+    my $spec = $ENV{MSKANBAN_OPENAPI} // $t->src . '/docs/api/openapi.yaml';
     my $pid = fork // croak "fork: $!";
     if (!$pid) {
         eval { _serve($upstream, $port, $log, $spec) };

@@ -140,8 +140,12 @@ sub orphan_workspaces {
         (SELECT 1 FROM workspace_members m WHERE m.workspace_id = w.id)');
 }
 
-# The OpenAPI checker (MSKanban::OpenAPI), loaded once per process.
-sub openapi { MSKanban::OpenAPI->load(ref $_[0] ? $_[0]->src . '/docs/api/openapi.yaml' : undef) }
+# The OpenAPI checker (MSKanban::OpenAPI), loaded once per process: the stack's
+# docs/api/openapi.yaml, or the document MSKANBAN_OPENAPI names (to try an edit).
+sub openapi {
+    my $file = $ENV{MSKANBAN_OPENAPI} // (ref $_[0] ? $_[0]->src . '/docs/api/openapi.yaml' : undef);
+    return MSKanban::OpenAPI->load($file);
+}
 
 # The single place where every response a test receives is checked against
 # docs/api/openapi.yaml: Client::request, Client::start, the live-stream reader and the
