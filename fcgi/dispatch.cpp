@@ -2,6 +2,7 @@
 #include "dispatch.hpp"
 
 #include <chrono>
+#include <csignal>
 
 #include "accounts.hpp"
 #include "idempotency.hpp"
@@ -59,36 +60,69 @@ Status check_rate_limit(Ctx &ctx, const std::string &group) {
     return ok_status();
 }
 
-// A POST with an Idempotency-Key: replay the stored first response, or run the handler
-// and store what it answered (see src/idempotency.hpp).
-Result<Response> run_idempotent(Ctx &ctx, const Route &route) {
-    Db &db = ctx.svc.db;
-    ctx.tx().commit();  // the session check; the claim below is its own transaction (for now)
-    const std::string key = ctx.req.header("idempotency-key");
-    const std::string &user = ctx.auth->user_id;
-    auto claim = idempotency_claim(db, user, key, idempotency_request_hash(ctx.req.method, ctx.req.path, ctx.req.body));
-    if (!claim) return claim.error();
-    if (claim->replay) {
-        Response r;
-        r.status = claim->status;
-        r.body = claim->body;
-        r.headers.push_back({"Idempotent-Replayed", "true"});
-        return r;
+// Does an Idempotency-Key apply? Every mutation of a signed-in user (POST, PATCH, PUT,
+// DELETE), unless the route's response must never be stored (Route::replay).
+bool uses_idempotency_key(const Ctx &ctx, const Route &route) {
+    return ctx.auth && is_mutation(ctx.req.method) && route.replay == Replay::store &&
+           !ctx.req.header("idempotency-key").empty();
+}
+
+// Tests only (config test_fault_injection): a request with this header value kills its
+// worker right after COMMIT, before any response is written, as a crash would.
+void maybe_crash_after_commit(const Ctx &ctx) {
+    if (!ctx.svc.cfg.test_fault_injection) return;
+    if (ctx.req.header("x-mskanban-test-fault") != "crash-after-commit") return;
+    log_warn("test fault injection: killing this worker after commit");
+    raise(SIGKILL);
+}
+
+// One attempt in the request's transaction: session, rate limit (first attempt only),
+// Idempotency-Key claim, the handler, the stored response, one COMMIT. Anything but a
+// success rolls back. SQL errors propagate to run(), which may retry.
+Result<Response> attempt(Ctx &ctx, const Route &route, bool first) {
+    Request &req = ctx.req;
+    Tx &tx = ctx.tx();
+    ctx.auth.reset();
+    if (route.access == Access::session || route.access == Access::internal_session) {
+        std::string token = cookie_value(req.header("cookie"), kSessionCookie);
+        if (token.empty()) return unauthorized();
+        auto a = authenticate(tx, ctx.svc.cfg, token);
+        if (!a) return a.error();
+        ctx.auth = *a;
     }
-    Result<Response> res = internal();
-    try {
-        res = route.handler(ctx);
-        if (res.ok() && res->status < 400) ctx.tx().commit();
-        else ctx.tx().rollback();
-    } catch (...) {
-        ctx.tx().rollback();
-        idempotency_finish(db, user, key, 500, "");
-        throw;
+    if (first && route.limit_group) {
+        auto st = check_rate_limit(ctx, route.limit_group);
+        if (!st) return st.error();
     }
-    if (res.ok()) idempotency_finish(db, user, key, res->status, res->body);
-    else idempotency_finish(db, user, key, res.error().status, error_response(res.error()).body);
+    std::string key;
+    if (uses_idempotency_key(ctx, route)) {
+        key = req.header("idempotency-key");
+        auto claim = idempotency_claim(tx, ctx.auth->user_id, key,
+                                       idempotency_request_hash(req.method, req.path, req.body));
+        if (!claim) return claim.error();
+        if (claim->replay) {
+            tx.commit();  // the session touch
+            Response r;
+            r.status = claim->status;
+            r.body = claim->body;
+            r.headers.push_back({"Idempotent-Replayed", "true"});
+            return r;
+        }
+    }
+    auto res = route.handler(ctx);
+    if (!res.ok() || res->status >= 400) {
+        tx.rollback();
+        return res;
+    }
+    if (!key.empty()) idempotency_store(tx, ctx.auth->user_id, key, res->status, res->body);
+    tx.commit();
+    maybe_crash_after_commit(ctx);
     return res;
 }
+
+// A serialization failure or deadlock (SQLSTATE 40001, 40P01) rolled the attempt back;
+// the request is run once more before it is answered.
+bool retryable(const pqxx::sql_error &e) { return e.sqlstate() == "40001" || e.sqlstate() == "40P01"; }
 
 Result<Response> run(Ctx &ctx, bool body_too_large) {
     Request &req = ctx.req;
@@ -103,22 +137,31 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
         auto st = check_csrf(ctx.svc.cfg, req);
         if (!st) return st.error();
     }
-    if (route.access == Access::session || route.access == Access::internal_session) {
-        std::string token = cookie_value(req.header("cookie"), kSessionCookie);
-        if (token.empty()) return unauthorized();
-        auto a = authenticate(ctx.tx(), ctx.svc.cfg, token);
-        if (!a) return a.error();
-        ctx.auth = *a;
+    try {
+        return attempt(ctx, route, true);
+    } catch (const pqxx::sql_error &e) {
+        if (!retryable(e)) throw;
+        ctx.tx().rollback();
+        log_warn(std::string("retrying after ") + e.sqlstate() + ": " + e.what());
     }
-    if (route.limit_group) {
-        auto st = check_rate_limit(ctx, route.limit_group);
-        if (!st) return st.error();
-    }
-    if (req.method == "POST" && ctx.auth && !req.header("idempotency-key").empty()) return run_idempotent(ctx, route);
-    auto res = route.handler(ctx);
-    if (res.ok() && res->status < 400) ctx.tx().commit();
-    else ctx.tx().rollback();
-    return res;
+    ctx.extra_headers.clear();
+    return attempt(ctx, route, false);
+}
+
+// Timeouts and repeated conflicts are the database saying "not now": 503 with
+// Retry-After, so the client retries; anything else is a bug (500).
+Error sql_error_to_error(const pqxx::sql_error &e) {
+    const std::string &state = e.sqlstate();
+    log_error(std::string("sql error: ") + e.what() + " [" + state + "]");
+    Error err = internal();
+    if (state == "57014" || state == "55P03")  // statement_timeout, lock_timeout
+        err = unavailable("the database did not answer in time; try again shortly");
+    else if (retryable(e))
+        err = unavailable("the request conflicted with concurrent changes; try again");
+    else
+        return err;
+    err.headers.push_back({"Retry-After", "1"});
+    return err;
 }
 
 }  // namespace
@@ -146,14 +189,21 @@ Response dispatch(Services &svc, Request &req, bool body_too_large) {
         } else {
             out = error_response(res.error());
         }
+    } catch (const pqxx::in_doubt_error &e) {
+        // The connection went away during COMMIT: the change may or may not be stored.
+        // With an Idempotency-Key, the retry finds out (the stored answer, or it runs).
+        tx.rollback();
+        svc.db.reset();
+        log_error(std::string("commit outcome unknown: ") + e.what());
+        out = error_response(unavailable("the outcome of this request is unknown; retry with the same Idempotency-Key"));
     } catch (const pqxx::broken_connection &e) {
         tx.rollback();
         svc.db.reset();
         log_error(std::string("database connection lost: ") + e.what());
         out = error_response(unavailable("the database is unavailable; try again shortly"));
     } catch (const pqxx::sql_error &e) {
-        log_error(std::string("sql error: ") + e.what() + " [" + e.sqlstate() + "]");
-        out = error_response(internal());
+        tx.rollback();
+        out = error_response(sql_error_to_error(e));
     } catch (const std::exception &e) {
         log_error(std::string("unhandled exception: ") + e.what());
         out = error_response(internal());

@@ -45,12 +45,21 @@ enum class Access {
     internal_session,  // internal, and a valid session cookie (forwarded by nginx)
 };
 
+// What an Idempotency-Key means on a route (src/idempotency.hpp).
+enum class Replay {
+    store,  // mutations: the first 2xx response is stored and replayed to retries
+    never,  // never stored, the key is ignored and a retry runs again: the response
+            // carries a secret (session, TOTP secret, ticket) or replaying it has no
+            // meaning (logout)
+};
+
 struct Route {
     const char *method;
     const char *pattern;
     Handler handler;
     Access access;
     const char *limit_group;  // "read", "mutation", "login", ...; nullptr = none
+    Replay replay = Replay::store;
 };
 
 std::vector<Route> health_routes();

@@ -11,7 +11,9 @@
 #include "base64url.hpp"
 #include "crypto.hpp"
 #include "dispatch.hpp"
+#include "housekeeping.hpp"
 #include "log.hpp"
+#include "timeutil.hpp"
 
 namespace msk {
 
@@ -89,14 +91,28 @@ void write_response(FCGX_Request &r, const Request &req, const Response &res) {
         FCGX_PutStr(res.body.data(), static_cast<int>(res.body.size()), r.out);
 }
 
+// Per-connection limits (mskanban.conf db_*_timeout_ms): a stuck statement or lock wait
+// answers 503 instead of holding the worker, and a transaction left open by a stopped
+// worker is ended by the server, releasing its locks.
+std::string db_session_sql(const Config &cfg) {
+    return "SET statement_timeout = " + std::to_string(cfg.db_statement_timeout_ms) +
+           "; SET lock_timeout = " + std::to_string(cfg.db_lock_timeout_ms) +
+           "; SET idle_in_transaction_session_timeout = " + std::to_string(cfg.db_idle_in_transaction_timeout_ms);
+}
+
 }  // namespace
 
 void worker_loop(const Config &cfg, int listen_fd, int wake_fd, const std::atomic<bool> &stopping) {
-    Db db(cfg.database_url);
+    Db db(cfg.database_url, db_session_sql(cfg));
     Redis redis(cfg.redis_host, cfg.redis_port, cfg.redis_timeout_ms, cfg.redis_password, cfg.redis_db);
     Services svc{cfg, db, redis};
     FCGX_Request r;
     FCGX_InitRequest(&r, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    // Spread the threads' first clean-up over the interval.
+    std::string r4 = random_bytes(4);
+    uint32_t jitter = 0;
+    for (char c : r4) jitter = jitter << 8 | static_cast<unsigned char>(c);
+    int64_t next_housekeeping = now_ms() + static_cast<int64_t>(jitter % kHousekeepingIntervalMs);
     while (!stopping) {
         struct pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
@@ -119,6 +135,7 @@ void worker_loop(const Config &cfg, int listen_fd, int wake_fd, const std::atomi
         write_response(r, req, res);
         FCGX_Finish_r(&r);
         set_log_request_id("");
+        housekeeping_tick(db, cfg, now_ms(), next_housekeeping);
     }
     FCGX_Free(&r, 0);
 }

@@ -133,6 +133,15 @@ const std::map<std::string, Setter> &setters() {
             return "";
         };
         t["live_poll_wait_ms"] = int_key(&Config::live_poll_wait_ms, 0, 25000);
+        t["db_statement_timeout_ms"] = int_key(&Config::db_statement_timeout_ms, 0, 3600000);
+        t["db_lock_timeout_ms"] = int_key(&Config::db_lock_timeout_ms, 0, 3600000);
+        t["db_idle_in_transaction_timeout_ms"] = int_key(&Config::db_idle_in_transaction_timeout_ms, 0, 3600000);
+        t["test_fault_injection"] = [](Config &c, const std::string &v) -> std::string {
+            auto b = parse_bool(v);
+            if (!b) return "true or false";
+            c.test_fault_injection = *b;
+            return "";
+        };
         t["redis_password"] = string_key(&Config::redis_password);
         t["redis_db"] = [](Config &c, const std::string &v) -> std::string {
             auto n = parse_long(v, 0, 1000000);

@@ -39,6 +39,14 @@ struct Config {
     int redis_timeout_ms = 500;
     std::string redis_password;  // AUTH on every connection when set (or in secrets_file)
     int redis_db = 0;            // SELECTed on every connection
+    // Per PostgreSQL connection of a worker (0 = no limit): a statement or a lock wait
+    // longer than this is cancelled and the request answers 503; a transaction left idle
+    // this long (a stopped worker) is ended by the server, releasing its locks.
+    long db_statement_timeout_ms = 5000;
+    long db_lock_timeout_ms = 3000;
+    long db_idle_in_transaction_timeout_ms = 10000;
+    // Tests only: enables the fault hooks in fcgi/dispatch.cpp (never in production).
+    bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.
     long live_poll_wait_ms = 5000;
     // Server secrets (raw 32-byte keys, decoded from hex)

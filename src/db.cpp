@@ -18,6 +18,10 @@ pqxx::connection &Db::conn() {
     }
     if (!c_) {
         auto c = std::make_unique<pqxx::connection>(url_);
+        if (!session_sql_.empty()) {
+            pqxx::nontransaction n(*c);
+            n.exec(session_sql_);
+        }
         for (size_t i = 0; i < kQueryCount; i++) c->prepare(kQueries[i].name, kQueries[i].sql);
         c_ = std::move(c);
     }
@@ -46,6 +50,8 @@ void Tx::commit() {
 
 void Tx::rollback() noexcept {
     after_.clear();
+    workspace_.clear();
+    board_.clear();
     if (!w_) return;
     try {
         w_->abort();

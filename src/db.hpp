@@ -27,7 +27,9 @@ extern const size_t kQueryCount;
 
 class Db {
 public:
-    explicit Db(std::string url) : url_(std::move(url)) {}
+    // `session_sql` (e.g. SET statement_timeout = ...) runs on every new connection.
+    explicit Db(std::string url, std::string session_sql = "")
+        : url_(std::move(url)), session_sql_(std::move(session_sql)) {}
     // A live connection with all queries prepared; a connection the server has closed is
     // replaced first. Throws pqxx::broken_connection when the server cannot be reached.
     pqxx::connection &conn();
@@ -36,7 +38,7 @@ public:
     const std::string &url() const { return url_; }
 
 private:
-    std::string url_;
+    std::string url_, session_sql_;
     std::unique_ptr<pqxx::connection> c_;
 };
 

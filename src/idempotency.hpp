@@ -1,9 +1,13 @@
-// Idempotency-Key for POST: the first response to a (user, key) is stored in PostgreSQL
-// for 24 hours and replayed to retries of the same request (same method, path and
-// body); the same key with a different request is a 409. A claimed key holds a lease
-// while its request runs: a concurrent retry gets a 409 "in progress", and a retry after
-// a worker crash (lease expired, no response stored) runs the request again. Server
-// errors (5xx) are not stored, so a retry after one acts again.
+// Idempotency-Key for mutations (POST, PATCH, PUT, DELETE with a session): the first
+// successful (2xx) response to a (user, key) is stored for 24 hours and replayed to
+// retries of the same request (same method, path and body); the same key with another
+// request is a 409. The claim, the handler's work and the stored response are written in
+// the request's one transaction (Tx), so a retry sees either nothing (the first attempt
+// rolled back, or never ran: it runs now) or the stored answer; a retry that arrives
+// while the first attempt is still running waits on the claimed row and then replays.
+// Errors are not stored (their transaction rolls back with the claim). Routes whose
+// response carries a secret or whose replay has no meaning are never stored
+// (Route::idempotency, fcgi/routes.hpp). See docs/internals.md, "Idempotency".
 #pragma once
 
 #include <string>
@@ -14,7 +18,6 @@
 namespace msk {
 
 constexpr int kIdempotencyHours = 24;
-constexpr int kIdempotencyLeaseSeconds = 90;  // longer than any request may run
 
 struct IdempotencyClaim {
     bool replay = false;  // true: answer with the stored response below
@@ -25,13 +28,14 @@ struct IdempotencyClaim {
 // The request fingerprint stored with the key (hex SHA-256).
 std::string idempotency_request_hash(const std::string &method, const std::string &path, const std::string &body);
 
-// Claims `key` for this request, or finds the stored response. 400 for a malformed key
-// (1 to 255 printable ASCII characters), 409 for a key used by another request or one
-// still in flight.
-Result<IdempotencyClaim> idempotency_claim(Db &db, const std::string &user_id, const std::string &key,
+// Claims `key` in the request's transaction, or finds the stored response (waiting for a
+// concurrent holder of the key to finish). 400 for a malformed key (1 to 255 printable
+// ASCII characters), 409 for a key used by another request.
+Result<IdempotencyClaim> idempotency_claim(Tx &tx, const std::string &user_id, const std::string &key,
                                            const std::string &request_hash);
-// Stores the response to a claimed key; a 5xx releases the claim instead.
-void idempotency_finish(Db &db, const std::string &user_id, const std::string &key, int status,
-                        const std::string &body);
+// Stores the response to a claimed key in the same transaction, under the workspace and
+// board the request changed (tx's scope), so deleting them deletes the record.
+void idempotency_store(Tx &tx, const std::string &user_id, const std::string &key, int status,
+                       const std::string &body);
 
 }  // namespace msk

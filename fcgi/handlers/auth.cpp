@@ -179,11 +179,11 @@ Result<Response> post_ws_ticket(Ctx &ctx) {
 
 std::vector<Route> auth_routes() {
     return {
-        {"POST", "/auth/login-init", post_login_init, Access::anonymous, "login"},
-        {"POST", "/auth/register", post_register, Access::anonymous, "register"},
-        {"POST", "/auth/login", post_login, Access::anonymous, "login"},
-        {"POST", "/auth/logout", post_logout, Access::session, "mutation"},
-        {"POST", "/auth/ws-ticket", post_ws_ticket, Access::session, "mutation"},
+        {"POST", "/auth/login-init", post_login_init, Access::anonymous, "login", Replay::never},
+        {"POST", "/auth/register", post_register, Access::anonymous, "register", Replay::never},
+        {"POST", "/auth/login", post_login, Access::anonymous, "login", Replay::never},
+        {"POST", "/auth/logout", post_logout, Access::session, "mutation", Replay::never},
+        {"POST", "/auth/ws-ticket", post_ws_ticket, Access::session, "mutation", Replay::never},
     };
 }
 

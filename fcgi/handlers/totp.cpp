@@ -44,9 +44,9 @@ Result<Response> post_disable(Ctx &ctx) {
 
 std::vector<Route> totp_routes() {
     return {
-        {"POST", "/auth/2fa/enroll", post_enroll, Access::session, "mutation"},
-        {"POST", "/auth/2fa/verify", post_verify, Access::session, "mutation"},
-        {"POST", "/auth/2fa/disable", post_disable, Access::session, "mutation"},
+        {"POST", "/auth/2fa/enroll", post_enroll, Access::session, "mutation", Replay::never},
+        {"POST", "/auth/2fa/verify", post_verify, Access::session, "mutation", Replay::never},
+        {"POST", "/auth/2fa/disable", post_disable, Access::session, "mutation", Replay::never},
     };
 }
 
