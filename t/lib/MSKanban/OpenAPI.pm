@@ -200,7 +200,7 @@ sub check {
         return (@e, "$what: malformed Content-Type '$ctype'");
     }
     my ($media) = grep { lc($_) eq $mt } keys %$content;
-    ($media) = grep { my $k = lc $_; $k =~ s{\*}{[^/]+}g; $mt =~ /^$k$/ } keys %$content unless $media;
+    ($media) = grep { (my $k = quotemeta lc $_) =~ s{\\\*}{[^/]+}g; $mt =~ /^$k$/ } keys %$content unless $media;
     return (@e, "$what: Content-Type '$ctype' is not declared (declared: " . join(', ', sort keys %$content) . ')')
         unless $media;
 
