@@ -42,7 +42,10 @@ sub new {
     push @mods, qw(proxy proxy_http proxy_wstunnel) if $o{sidecar};
     my %seen;
     my $load = join '', map {"LoadModule ${_}_module $MODS/mod_$_.so\n"} grep { !$seen{$_}++ } @mods;
-    my @define = (MSKANBAN_CONF_DIR => "$src/conf", MSKANBAN_VHOST => "127.0.0.1:$port",
+    # Apache's children (the web user) read the error documents at request time: give
+    # them a copy of conf/, since the checkout may be private.
+    system('cp', '-r', "$src/conf", "$prefix/conf") == 0 or croak "cannot copy conf/";
+    my @define = (MSKANBAN_CONF_DIR => "$prefix/conf", MSKANBAN_VHOST => "127.0.0.1:$port",
                   MSKANBAN_FCGI_SOCKET => $o{socket} // $t->env('MSKANBAN_FCGI_SOCKET'));
     push @define, MSKANBAN_SIDECAR => "127.0.0.1:$o{sidecar}" if $o{sidecar};
     my $extra = '';
@@ -161,7 +164,11 @@ sub log_text {
 sub start {
     my ($self) = @_;
     my @cmd = ('/usr/sbin/apache2', '-d', $self->{prefix}, '-f', "$self->{prefix}/httpd.conf");
-    system(@cmd, '-t') == 0 or croak "apache config test failed";
+    # the config test, quietly unless it fails
+    my $pid = open(my $out, '-|') // croak "fork: $!";
+    if (!$pid) { open STDERR, '>&', \*STDOUT; exec @cmd, '-t'; exit 127 }
+    my $check = do { local $/; <$out> };
+    close $out or croak "apache config test failed: $check";
     system(@cmd, '-k', 'start') == 0 or croak 'apache did not start: ' . $self->log_text;
     my $deadline = time + 10;
     while (time < $deadline) {
