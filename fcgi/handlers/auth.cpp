@@ -38,7 +38,7 @@ json_t *kdf_json(const KdfParams &k) {
                      "iterations", k.iterations, "parallelism", k.parallelism);
 }
 
-// The client's KDF parameters: argon2id with at least the documented minimum strength.
+// The client's KDF parameters: argon2id with exactly the server's parameters (or none sent).
 Result<KdfParams> kdf_field(const json_t *body) {
     KdfParams k;
     json_t *v = json_object_get(body, "kdf");
@@ -56,6 +56,13 @@ Result<KdfParams> kdf_field(const json_t *body) {
     if (*m) k.memory_kib = static_cast<int>(**m);
     if (*t) k.iterations = static_cast<int>(**t);
     if (*p) k.parallelism = static_cast<int>(**p);
+    // Only the server's parameters: login-init answers an unknown email with them, so an
+    // account with any other parameters would be told apart (docs/decisions.md).
+    const KdfParams def;
+    if (k.memory_kib != def.memory_kib || k.iterations != def.iterations || k.parallelism != def.parallelism)
+        return bad_request("\"kdf\" must be argon2id with memoryKiB " + std::to_string(def.memory_kib) +
+                           ", iterations " + std::to_string(def.iterations) + ", parallelism " +
+                           std::to_string(def.parallelism) + " (the server's parameters)");
     return k;
 }
 

@@ -1,10 +1,14 @@
 // /workspaces/:id/members: list, invite, remove (or leave), and the invitee lookup.
 // The lookup is how an owner gets an invitee's public key to seal the Workspace Key to:
 // exact email only, owners only, in the fail-closed "lookup" rate-limit group, and it
-// answers nothing but {userId, publicKey}.
+// answers nothing but {userId, publicKey}. Besides the per-owner limit of the route's
+// group, the same limit counts per client address, so many throwaway accounts behind
+// one address share one budget (docs/decisions.md, "Enumeration").
 #include "accounts.hpp"
 #include "input.hpp"
 #include "kanban_io.hpp"
+#include "ratelimit.hpp"
+#include "timeutil.hpp"
 
 namespace msk {
 
@@ -54,6 +58,13 @@ Result<Response> post_lookup(Ctx &ctx) {
     if (!raw) return raw.error();
     std::string email = normalize_email(*raw);
     if (email.empty()) return bad_request("\"email\" is not a valid email address");
+    auto rule = ctx.svc.cfg.rate_limits.find("lookup");
+    if (rule != ctx.svc.cfg.rate_limits.end()) {
+        RateDecision d = rate_check(ctx.svc.redis, "lookup", "ip:" + keyed_hash(ctx.svc.cfg, "ip", ctx.req.remote_addr),
+                                    rule->second, now_ms());
+        if (d.redis_down) return unavailable("rate limiting is unavailable; try again shortly");
+        if (!d.allowed) return rate_limited_error(d);
+    }
     auto who = lookup_invitee(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), email);
     if (!who) return who.error();
     return wrapped(200, "user",
