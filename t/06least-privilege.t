@@ -33,8 +33,9 @@ subtest 'PostgreSQL: the workers role' => sub {
 subtest 'PostgreSQL: no trust, no superuser for the operator' => sub {
     ok(!pg('postgres'), 'the superuser is refused to this OS user') and like($DBI::errstr, qr/authentication failed|no pg_hba|not permitted/i, 'by peer authentication');
     ok(!pg('nosuchrole'), 'an unmapped role is refused');
-    my $mode = (stat $host)[2] & 0777;
-    is($mode & 0077, 0, sprintf('the socket directory is private (%04o)', $mode));
+    my @st = stat $host;
+    is($st[2] & 07, 0, sprintf('the socket directory is closed to other users (%04o)', $st[2] & 0777));
+    is(scalar getgrgid($st[5]), $t->env('MSKANBAN_WEB_GROUP'), "its group is the web server's (mod_fcgid workers)");
 };
 
 subtest 'Redis: the password is required' => sub {

@@ -14,6 +14,7 @@ use strict;
 use warnings;
 use Carp qw(croak);
 use File::Path qw(make_path);
+use File::Glob ();
 use File::Copy qw(copy);
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
@@ -58,13 +59,15 @@ sub new {
         _worker_config($t, $prefix);
         rename "$prefix/worker/$_", "$home/$_" for qw(mskanban.conf secrets.conf);
         _rewrite_secrets("$home/mskanban.conf", "$home/secrets.conf");
-        symlink $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', "$home/bin/mskanban-fcgi";
+        # A copy, not a link: the web user may not reach the build dir (a private checkout).
+        copy($t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', "$home/bin/mskanban-fcgi") or croak "copy worker: $!";
+        chmod 0755, "$home/bin/mskanban-fcgi";
         my $sh = "$src/conf/apache/shared-hosting";
         copy("$sh/htaccess", "$prefix/www/.htaccess") or croak $!;
         copy("$sh/api.fcgi", "$prefix/www/api.fcgi") or croak $!;
         chmod 0755, "$prefix/www/api.fcgi";
         copy("$sh/errors-htaccess", "$prefix/www/mskanban-errors/.htaccess") or croak $!;
-        copy($_, "$prefix/www/mskanban-errors/") or croak $! for glob "$src/conf/errors/*.json";
+        copy($_, "$prefix/www/mskanban-errors/") or croak $! for File::Glob::bsd_glob("$src/conf/errors/*.json");    # no split on spaces
         system('chown', '-R', "$wu:$wg", "$prefix/home", "$prefix/fcgid") if $root;
         chmod 0755, "$prefix/fcgid";
         # What the user does by editing MSKANBAN_HOME in api.fcgi; what a host sets.
@@ -80,7 +83,11 @@ sub new {
         my $conf = _worker_config($t, $prefix);
         chmod 0755, "$prefix/fcgid";
         system('chown', '-R', "$wu:$wg", "$prefix/worker", "$prefix/fcgid") if $root;
-        push @define, MSKANBAN_FCGI_BIN => $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', MSKANBAN_CONFIG => $conf;
+        # mod_fcgid starts the worker as the web user, which may not reach the build dir
+        # (a private checkout), and splits FcgidWrapper on spaces: run a copy from here.
+        copy($t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', "$prefix/worker/mskanban-fcgi") or croak "copy worker: $!";
+        chmod 0755, "$prefix/worker/mskanban-fcgi";
+        push @define, MSKANBAN_FCGI_BIN => "$prefix/worker/mskanban-fcgi", MSKANBAN_CONFIG => $conf;
         $extra .= "FcgidIPCDir $prefix/fcgid\nFcgidProcessTableFile $prefix/fcgid/shm\n";
         push @define, MSKANBAN_FCGID_MAX_REQUESTS => $o{max_requests} if $o{max_requests};
         # mod_fcgid throttles spawning (a score that rises per spawn and exit, decaying

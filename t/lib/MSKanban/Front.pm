@@ -131,7 +131,7 @@ sub sidecar {
     my ($t) = @_;
     my $src = $t->src;
     return MSKanban::Nginx->new($t, kind => 'sidecar', so => MSKanban::WS::module_so($t),
-        server => "include $src/conf/nginx/mskanban-live.conf;\n        include $src/conf/nginx/mskanban-ws.conf;",
+        server => "include \"$src/conf/nginx/mskanban-live.conf\";\n        include \"$src/conf/nginx/mskanban-ws.conf\";",
         ready => sub {
             my @live = $_[0]->log_text =~ /redis subscriber connection .* ready/g;
             my @ws = $_[0]->log_text =~ /redis room subscriber connection .* ready/g;

@@ -25,6 +25,9 @@ sub new {
     make_path("$prefix/logs", "$prefix/www", "$prefix/upload");
     my $port = MSKanban::Nginx::free_port();
     my $src = $t->src;
+    # lighttpd (as the web user) reads the error documents at request time: a copy of
+    # conf/, since the checkout may be private.
+    system('cp', '-r', "$src/conf", "$prefix/conf") == 0 or croak "cannot copy conf/";
     my $user = '';
     if ($> == 0) {
         # The stack's web user: its group may use the FastCGI socket (0660).
@@ -48,7 +51,7 @@ accesslog.filename = "$prefix/logs/access.log"
 accesslog.format = "%h %>s %m %U"
 $user
 var.mskanban_socket = "${\ ($o{socket} // $t->env('MSKANBAN_FCGI_SOCKET')) }"
-var.mskanban_conf_dir = "$src/conf"
+var.mskanban_conf_dir = "$prefix/conf"
 include "$src/conf/lighttpd/mskanban.conf"
 $sidecar
 CONF
