@@ -8,12 +8,13 @@
 # bench/RESULTS.md).
 #
 #   bench/faults.sh [--keep]     env: KILLS=20 INTERVAL=5.5 CLIENTS=16
+#                                     NO_BUILD=1 (use the binaries already in MSKANBAN_BUILD)
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${BENCH_STATE:-$SRC/var/bench-faults}
 KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
-"$SRC/scripts/stack" up --test --state "$STATE" >/dev/null
+"$SRC/scripts/stack" up --test ${NO_BUILD:+--no-build} --state "$STATE" >/dev/null
 cleanup() { [[ $KEEP == yes ]] || "$SRC/scripts/stack" down --state "$STATE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 MSKANBAN_TEST_STATE=$STATE MSKANBAN_FAULT_KILLS=${KILLS:-20} MSKANBAN_FAULT_INTERVAL=${INTERVAL:-5.5} \

@@ -3,7 +3,8 @@
 # the same Idempotency-Key gets the stored answer and exactly one row exists. 2) Clients
 # create and move cards with a key on every mutation, retrying with the same key on any
 # error, while workers are killed with SIGKILL again and again (the supervisor restarts
-# them): every acknowledged write is stored once, and nothing else is.
+# them), and every other interval one request crashes its worker right after COMMIT:
+# every acknowledged write is stored once, and nothing else is.
 # MSKANBAN_FAULT_KILLS (default 6), MSKANBAN_FAULT_INTERVAL (seconds between kills,
 # default 5.5), MSKANBAN_FAULT_CLIENTS (default 16) and MSKANBAN_FAULT_PAUSE (seconds
 # between a client's create+move pairs, default 2) scale it; bench/faults.sh runs it on
@@ -65,6 +66,7 @@ my $nclients = $ENV{MSKANBAN_FAULT_CLIENTS} // 16;
 my (%acked_create, %acked_move);
 my ($attempts, $errors, $done_kills) = (0, 0, 0);
 my %failed;    # status (0 = no answer) => count
+my ($arm_crash, $crashes) = (0, 0);    # every other tick: one request crashes its worker after COMMIT
 my $running = 1;
 
 # One logical request: retried with the same key until it is answered (not 5xx, not a
@@ -78,7 +80,9 @@ sub until_answered {
         die "gave up on $key\n" if $tries > 100;
         return Mojo::Promise->timer($wait)->then(sub { until_answered($c, $method, $path, $body, $key, $tries + 1) });
     };
-    return $c->ua->start_p($c->_tx($method, $path, $body, { 'Idempotency-Key' => $key }))->then(sub {
+    my %h = ('Idempotency-Key' => $key);
+    if ($arm_crash && !$tries) { $arm_crash = 0; $crashes++; $h{'X-MSKanban-Test-Fault'} = 'crash-after-commit' }
+    return $c->ua->start_p($c->_tx($method, $path, $body, \%h))->then(sub {
         my $code = $_[0]->res->code // 0;
         $failed{$code}++ if !$code || $code >= 429;
         return $again->(1) if $code == 429;
@@ -119,6 +123,7 @@ my $started = time;
 # (it stops restarting a child that dies 3 times within 10 s of its start).
 my $killer = Mojo::IOLoop->recurring($interval => sub {
     return unless $running;
+    if ($done_kills > $crashes) { $arm_crash = 1; return }
     my @w = sort { $a <=> $b } workers();
     if (@w && kill('KILL', $w[0])) { $done_kills++ }
     $running = 0 if $done_kills >= $kills;
@@ -142,9 +147,9 @@ is($stored_cards, $acked, 'acknowledged creates == stored cards');
 is($dupes, 0, '0 duplicated creates');
 is($moves, scalar(keys %acked_move), 'acknowledged moves == CARD_MOVED rows (none acted twice)');
 is($moved, scalar(keys %acked_move), 'every acknowledged move is stored');
-diag sprintf('exactly-once under kill -9: %d kills, %d clients, %.1f s, %d creates + %d moves acknowledged, '
-    . '%d attempts, %d retried after a failure, %d duplicates',
-    $done_kills, $nclients, $elapsed, $acked, scalar(keys %acked_move), $attempts, $errors, $dupes);
+diag sprintf('exactly-once under kill -9: %d kills + %d crashes right after COMMIT, %d clients, %.1f s, '
+    . '%d creates + %d moves acknowledged, %d attempts, %d retried after a failure, %d duplicates',
+    $done_kills, $crashes, $nclients, $elapsed, $acked, scalar(keys %acked_move), $attempts, $errors, $dupes);
 diag 'failed attempts by status: ' . join(', ', map { "$_: $failed{$_}" } sort keys %failed);
 
 done_testing;
