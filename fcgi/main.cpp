@@ -62,9 +62,11 @@ int main(int argc, char **argv) {
             std::cerr << "mskanban-fcgi: cannot listen on " << cfg->listen << "\n";
             return 1;
         }
-        // A unix socket is reachable by the web server's user; protect it with the
-        // directory it lives in.
-        if (cfg->listen[0] == '/') chmod(cfg->listen.c_str(), 0666);
+        // A unix socket is for the web server's group only: the socket takes the
+        // group of its directory when that is setgid (/run/mskanban, 2750
+        // mskanban:www-data, from conf/tmpfiles/mskanban.conf), and nobody else may
+        // connect.
+        if (cfg->listen[0] == '/') chmod(cfg->listen.c_str(), 0660);
     } else if (FCGX_IsCGI()) {
         std::cerr << "mskanban-fcgi: no listen socket: set listen, or start under spawn-fcgi/systemd\n";
         return 1;

@@ -1,7 +1,17 @@
 #!/bin/sh
-# Starts mskanban-fcgi under spawn-fcgi: spawn-fcgi opens the socket and hands it to
-# each of N worker processes on fd 0 (`listen` stays empty). Stop with
-# `kill $(cat /run/mskanban/fcgi.pids)`: each process finishes in-flight requests.
-exec spawn-fcgi -s /run/mskanban/fcgi.sock -M 0660 -U www-data -u mskanban -g mskanban \
-    -F "${MSKANBAN_PROCESSES:-2}" -P /run/mskanban/fcgi.pids -- \
+# Runs mskanban-fcgi without systemd. spawn-fcgi opens the socket (owner mskanban, group
+# www-data, mode 0660, so only nginx's group can connect) and execs multiwatch, which
+# starts N worker processes sharing it on fd 0 and restarts any that dies. Run as root;
+# it stays in the foreground, so start it detached with its output in a log file (the
+# workers' per-request log lines go to stderr):
+#     setsid /usr/local/share/mskanban/conf/spawn-fcgi/mskanban-fcgi.sh \
+#         >>/var/log/mskanban/fcgi.log 2>&1 </dev/null &
+# Stop with `kill $(cat /run/mskanban/fcgi.pid)`: multiwatch passes SIGTERM on and each
+# worker finishes its in-flight requests. `make install` writes the configured paths.
+set -e
+install -d -o mskanban -g www-data -m 2750 /run/mskanban
+echo $$ >/run/mskanban/fcgi.pid
+exec spawn-fcgi -n -s /run/mskanban/fcgi.sock -M 0660 -U mskanban -G www-data \
+    -u mskanban -g mskanban -- \
+    /usr/bin/multiwatch -f "${MSKANBAN_PROCESSES:-2}" -- \
     /usr/bin/env MSKANBAN_LISTEN= /usr/local/bin/mskanban-fcgi -c /etc/mskanban/mskanban.conf
