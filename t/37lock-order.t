@@ -8,6 +8,7 @@ use warnings;
 use Test::More;
 use Mojo::Promise;
 use Mojo::JSON qw(encode_json true false);
+use DBI;
 use MSKanban::Test;
 use MSKanban::Kanban;
 
@@ -84,6 +85,27 @@ my @reqs = map {
 } 1 .. 36;
 my @codes = parallel(@reqs);
 is(scalar(grep { $_ == 200 } @codes), 36, '36 concurrent updates and moves of four cards all applied') or diag("@codes");
+
+# A write's authorization holds the caller's membership row (key share) until commit:
+# removing the member waits for the write. Shown with the worker's own query text.
+{
+    my $src = $t->src . '/src/queries/authz.sql';
+    open my $fh, '<', $src or die "$src: $!";
+    my $sql = do { local $/; <$fh> };
+    my ($write) = $sql =~ /^-- name: authz_card_write\n(.*?)(?=^-- |\z)/ms;
+    ok($write && $write =~ /FOR KEY SHARE/, 'authz_card_write locks rows');
+    my $writer = DBI->connect('dbi:Pg:' . $t->dbh->{Name}, $t->dbh->{Username}, '', { RaiseError => 1, AutoCommit => 0, PrintError => 0 });
+    my $remover = DBI->connect('dbi:Pg:' . $t->dbh->{Name}, $t->dbh->{Username}, '', { RaiseError => 1, AutoCommit => 1, PrintError => 0 });
+    my $m = $members[0];
+    my $rows = $writer->selectall_arrayref($write, undef, $cards[0], $m->id);
+    is(scalar @$rows, 1, 'the member may write the card (transaction left open)');
+    $remover->do(q{SET lock_timeout = '300ms'});
+    my $removed = eval { $remover->do('DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?', undef, $ws, $m->id); 1 };
+    like($removed ? 'removed' : $@, qr/lock timeout/, 'removing the member waits for the open write');
+    $writer->rollback;
+    $writer->disconnect;
+    $remover->disconnect;
+}
 
 is(deadlocks() - $before, 0, 'PostgreSQL broke no deadlock meanwhile');
 
