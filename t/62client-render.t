@@ -17,6 +17,7 @@ use IPC::Open3 qw(open3);
 use Symbol qw(gensym);
 use Mojo::JSON qw(decode_json encode_json);
 use MSKanban::Test;
+use MSKanban::Proxy;
 
 my $t = MSKanban::Test->new;
 my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
@@ -26,6 +27,8 @@ plan skip_all => "no $cli (build first)" unless -x $cli;
 plan skip_all => 'node or t/js/node_modules missing'
     unless system('node --version >/dev/null 2>&1') == 0 && -d $t->src . '/t/js/node_modules/libsodium-wrappers-sumo';
 plan skip_all => 'the kanban API (/workspaces) is not in this build' if $t->client->get('/workspaces')->{status} == 404;
+# The CLI talks to the stack through a proxy that checks every answer against OpenAPI.
+my $proxy = MSKanban::Proxy->new($t);
 
 my $dir = tempdir(CLEANUP => 1);
 my $ip = MSKanban::Test->next_ip;
@@ -36,7 +39,7 @@ sub cli {
     my (@args) = @_;
     local $ENV{MSKANBAN_PASSWORD} = $me->{password};
     local $ENV{MSKANBAN_BIND_ADDRESS} = $ip;
-    local $ENV{MSKANBAN_SERVER} = $t->url;
+    local $ENV{MSKANBAN_SERVER} = $proxy->url;
     my $err = gensym;
     my $pid = open3(my $in, my $out, $err, $cli, '--state', $me->{state}, @args);
     close $in;
@@ -220,5 +223,7 @@ like($desc_of->($other), qr/^v1\./, 'another client stored an envelope of ""');
 is(decode_json(cli_ok('card show --json', '--json', 'card', 'show', $other))->{description}, '', '--json shows it as ""');
 ($rc, $out) = cli('card', 'show', $other);
 unlike($out, qr/description/, 'card show: an envelope of "" shows no description, like null');
+
+$proxy->finish('the CLI');
 
 done_testing();
