@@ -1840,7 +1840,7 @@ ngx_http_mskanban_ws_flush(ngx_http_mskanban_ws_t *ws)
     off_t                        sent;
     ngx_int_t                    rc;
     ngx_uint_t                   n;
-    ngx_chain_t                 *cl, **ll;
+    ngx_chain_t                 *cl, **ll, *tail;
     ngx_event_t                 *wev;
     ngx_connection_t            *c;
     ngx_http_request_t          *r;
@@ -1862,6 +1862,12 @@ ngx_http_mskanban_ws_flush(ngx_http_mskanban_ws_t *ws)
      */
 
     if (r->out) {
+
+        /* flushed: over TLS, nginx otherwise keeps it in the SSL buffer */
+
+        for (cl = r->out; cl->next; cl = cl->next) { /* void */ }
+        cl->buf->flush = 1;
+
         rc = ngx_http_write_filter(r, NULL);
 
         if (rc == NGX_ERROR) {
@@ -1881,11 +1887,22 @@ ngx_http_mskanban_ws_flush(ngx_http_mskanban_ws_t *ws)
 
         ll = &cl;
         n = 0;
+        tail = NULL;
 
         for (o = ws->busy; o && n < 64; o = o->next, n++) {
             o->cl.next = NULL;
             *ll = &o->cl;
             ll = &o->cl.next;
+            tail = &o->cl;
+        }
+
+        /*
+         * over TLS, send_chain() holds bytes in the SSL buffer (16k) until
+         * a buffer asks for a flush: the batch's last one does
+         */
+
+        if (tail) {
+            tail->buf->flush = 1;
         }
 
         sent = c->sent;
