@@ -6,12 +6,13 @@
 # workers' per-request log lines go to stderr):
 #     setsid /usr/local/share/mskanban/conf/spawn-fcgi/mskanban-fcgi.sh \
 #         >>/var/log/mskanban/fcgi.log 2>&1 </dev/null &
-# Stop with `kill $(cat /run/mskanban/fcgi.pid)`: multiwatch passes SIGTERM on and each
+# Stop with `kill $(cat /run/mskanban/fcgi.pid)`: multiwatch passes SIGTERM on (-s; its
+# default, USR1, would kill the workers without draining) and each
 # worker finishes its in-flight requests. `make install` writes the configured paths.
 set -e
 install -d -o mskanban -g www-data -m 2750 /run/mskanban
 echo $$ >/run/mskanban/fcgi.pid
 exec spawn-fcgi -n -s /run/mskanban/fcgi.sock -M 0660 -U mskanban -G www-data \
     -u mskanban -g mskanban -- \
-    /usr/bin/multiwatch -f "${MSKANBAN_PROCESSES:-2}" -- \
+    /usr/bin/multiwatch -f "${MSKANBAN_PROCESSES:-2}" -s TERM -- \
     /usr/bin/env MSKANBAN_LISTEN= /usr/local/bin/mskanban-fcgi -c /etc/mskanban/mskanban.conf
