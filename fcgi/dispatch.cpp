@@ -121,8 +121,22 @@ Result<Response> attempt(Ctx &ctx, const Route &route, bool first) {
 }
 
 // A serialization failure or deadlock (SQLSTATE 40001, 40P01) rolled the attempt back;
-// the request is run once more before it is answered.
-bool retryable(const pqxx::sql_error &e) { return e.sqlstate() == "40001" || e.sqlstate() == "40P01"; }
+// the request is run once more before it is answered. (libpqxx 6 reports these as
+// pqxx::transaction_rollback subclasses, which are not sql_errors.)
+template <class Attempt>
+Result<Response> with_one_retry(Ctx &ctx, Attempt attempt_once) {
+    try {
+        return attempt_once(true);
+    } catch (const pqxx::serialization_failure &e) {
+        ctx.tx().rollback();
+        log_warn(std::string("retrying after a serialization failure: ") + e.what());
+    } catch (const pqxx::deadlock_detected &e) {
+        ctx.tx().rollback();
+        log_warn(std::string("retrying after a deadlock: ") + e.what());
+    }
+    ctx.extra_headers.clear();
+    return attempt_once(false);
+}
 
 Result<Response> run(Ctx &ctx, bool body_too_large) {
     Request &req = ctx.req;
@@ -137,15 +151,7 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
         auto st = check_csrf(ctx.svc.cfg, req);
         if (!st) return st.error();
     }
-    try {
-        return attempt(ctx, route, true);
-    } catch (const pqxx::sql_error &e) {
-        if (!retryable(e)) throw;
-        ctx.tx().rollback();
-        log_warn(std::string("retrying after ") + e.sqlstate() + ": " + e.what());
-    }
-    ctx.extra_headers.clear();
-    return attempt(ctx, route, false);
+    return with_one_retry(ctx, [&](bool first) { return attempt(ctx, route, first); });
 }
 
 // Timeouts and repeated conflicts are the database saying "not now": 503 with
@@ -153,13 +159,8 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
 Error sql_error_to_error(const pqxx::sql_error &e) {
     const std::string &state = e.sqlstate();
     log_error(std::string("sql error: ") + e.what() + " [" + state + "]");
-    Error err = internal();
-    if (state == "57014" || state == "55P03")  // statement_timeout, lock_timeout
-        err = unavailable("the database did not answer in time; try again shortly");
-    else if (retryable(e))
-        err = unavailable("the request conflicted with concurrent changes; try again");
-    else
-        return err;
+    if (state != "57014" && state != "55P03") return internal();  // statement_timeout, lock_timeout
+    Error err = unavailable("the database did not answer in time; try again shortly");
     err.headers.push_back({"Retry-After", "1"});
     return err;
 }
@@ -189,6 +190,18 @@ Response dispatch(Services &svc, Request &req, bool body_too_large) {
         } else {
             out = error_response(res.error());
         }
+    } catch (const pqxx::statement_completion_unknown &e) {
+        tx.rollback();
+        svc.db.reset();
+        log_error(std::string("statement outcome unknown: ") + e.what());
+        out = error_response(unavailable("the outcome of this request is unknown; retry with the same Idempotency-Key"));
+    } catch (const pqxx::transaction_rollback &e) {
+        // A serialization failure or deadlock again after the retry.
+        tx.rollback();
+        log_error(std::string("gave up after a retry: ") + e.what());
+        Error err = unavailable("the request conflicted with concurrent changes; try again");
+        err.headers.push_back({"Retry-After", "1"});
+        out = error_response(err);
     } catch (const pqxx::in_doubt_error &e) {
         // The connection went away during COMMIT: the change may or may not be stored.
         // With an Idempotency-Key, the retry finds out (the stored answer, or it runs).
