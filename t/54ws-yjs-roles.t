@@ -38,7 +38,7 @@ for my $mode ('plain', 'sealed') {
             viewers => [map { MSKanban::WS::ticket($vera, $room) } 1 .. 3],
             key => $mode eq 'sealed' ? random_b64(32) : undef,
         );
-        my $out = `cd $js && timeout 90 node ws-yjs-roles.mjs @{[quotemeta(encode_json(\%cfg))]} 2>&1`;
+        my $out = `cd @{[quotemeta $js]} && timeout 90 node ws-yjs-roles.mjs @{[quotemeta(encode_json(\%cfg))]} 2>&1`;
         my ($line) = grep {/^\{/} split /\n/, $out;
         my $r = eval { decode_json($line // '') } // {};
         ok(%$r, 'the clients ran') or diag($out);
