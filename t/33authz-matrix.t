@@ -37,6 +37,10 @@ GET    /cards/:card                         401  404  200  200  200  404
 PATCH  /cards/:card                         401  404  403  200  200  404
 PATCH  /cards/:card/move                    401  404  403  200  200  404
 DELETE /cards/:card                         401  404  403  204  204  404
+GET    /cards/:card/comments                401  404  200  200  200  404
+POST   /cards/:card/comments                401  404  403  201  201  404
+PATCH  /comments/:cmt                       401  404  403  200  403  404
+DELETE /comments/:cmt                       401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
 TABLE
 
@@ -60,6 +64,10 @@ sub seed {
         $f{col}, $f{board}, envelope(), 'a0', $f{empty}, $f{board}, envelope(), 'a1');
     $dbh->do('INSERT INTO cards (id, board_id, column_id, enc_title, position) VALUES (?, ?, ?, ?, ?)', undef,
         $f{card}, $f{board}, $f{col}, envelope(), 'a0');
+    # A comment by the first member listed (the "member" of the matrix), a checklist with an item.
+    $f{$_} = fresh_id() for qw(cmt list item);
+    $dbh->do('INSERT INTO comments (id, board_id, card_id, author_id, enc_body) VALUES (?, ?, ?, ?, ?)', undef,
+        $f{cmt}, $f{board}, $f{card}, $members[0][0]->id, envelope());
     $f{extra} = $extra->id;
     return \%f;
 }
@@ -75,6 +83,8 @@ my %bodies = (
     'PATCH /columns/:col' => sub { { wipLimit => 4 } },
     'POST /columns/:col/cards' => sub { { encTitle => envelope() } },
     'PATCH /cards/:card' => sub { { archived => \1 } },
+    'POST /cards/:card/comments' => sub { { encBody => envelope() } },
+    'PATCH /comments/:cmt' => sub { { encBody => envelope() } },
     'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
 );
 

@@ -11,14 +11,9 @@ constexpr int kMaxPage = 200;
 
 // ?limit=1..200 (default 50) &before=<nextCursor of the previous page>
 Result<Response> get_activity(Ctx &ctx) {
-    int limit = kDefaultPage;
-    if (auto l = ctx.req.query_param("limit")) {
-        bool digits = !l->empty() && l->size() <= 3;
-        for (char c : *l) digits = digits && c >= '0' && c <= '9';
-        limit = digits ? std::stoi(*l) : 0;
-        if (limit < 1 || limit > kMaxPage) return bad_request("\"limit\" must be between 1 and 200");
-    }
-    auto page = list_activity(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), ctx.req.query_param("before"), limit);
+    auto limit = page_limit(ctx.req, kDefaultPage, kMaxPage);
+    if (!limit) return limit.error();
+    auto page = list_activity(ctx.tx(), ctx.auth->user_id, ctx.req.param("id"), ctx.req.query_param("before"), *limit);
     if (!page) return page.error();
     json_t *arr = json_array();
     for (const auto &e : page->items) json_array_append_new(arr, event_json(e));

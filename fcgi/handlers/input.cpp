@@ -27,4 +27,15 @@ Status check_path_id(const std::string &id) {
 
 Result<JsonPtr> body_object(const Request &req) { return parse_object(req.body); }
 
+Result<int> page_limit(const Request &req, int def, int max_limit) {
+    auto l = req.query_param("limit");
+    if (!l) return def;
+    bool digits = !l->empty() && l->size() <= 3;
+    for (char c : *l) digits = digits && c >= '0' && c <= '9';
+    int limit = digits ? std::stoi(*l) : 0;
+    if (limit < 1 || limit > max_limit)
+        return bad_request("\"limit\" must be between 1 and " + std::to_string(max_limit));
+    return limit;
+}
+
 }  // namespace msk

@@ -18,5 +18,7 @@ Result<std::string> req_b64url_bytes(const json_t *obj, const char *name, size_t
 // (it cannot name anything) and a 400 for body fields.
 Status check_path_id(const std::string &id);
 Result<JsonPtr> body_object(const Request &req);
+// The page size of a list: query parameter "limit", 1..max_limit, else `def`; 400 otherwise.
+Result<int> page_limit(const Request &req, int def, int max_limit);
 
 }  // namespace msk
