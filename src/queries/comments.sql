@@ -1,4 +1,4 @@
--- Comments and their mentions (sql/007_comments_checklists.sql). Every query that
+-- Comments and their mentions (sql/008_comments_checklists.sql). Every query that
 -- returns comments returns the same columns, read by comment_from().
 
 -- name: comment_card

@@ -1,4 +1,4 @@
--- 007: comments and checklists on cards (issue 11). Bodies, titles and item texts are
+-- 008: comments and checklists on cards (issue 11). Bodies, titles and item texts are
 -- client ciphertext (envelopes); a checklist item's `done` flag and every position
 -- (fractional keys, as cards) are plaintext, so a card answer can carry
 -- `checklist: {done, total}` without decrypting anything. Every row carries its board
