@@ -72,6 +72,7 @@ std::vector<Route> member_routes();
 std::vector<Route> board_routes();
 std::vector<Route> column_routes();
 std::vector<Route> card_routes();
+std::vector<Route> label_routes();
 std::vector<Route> comment_routes();
 std::vector<Route> activity_routes();
 std::vector<Route> live_poll_routes();

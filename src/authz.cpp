@@ -73,6 +73,11 @@ Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user
     return check(tx, "authz_card", user_id, card_id, need, "card");
 }
 
+Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &user_id,
+                               const std::string &label_id, Need need) {
+    return check(tx, "authz_label", user_id, label_id, need, "label");
+}
+
 Result<RoomAccess> authorize_room(Tx &tx, const std::string &user_id, const std::string &room) {
     auto colon = room.find(':');
     std::string kind = room.substr(0, colon);

@@ -39,6 +39,9 @@ Result<Grant> authorize_column(pqxx::transaction_base &tx, const std::string &us
 Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user_id,
                               const std::string &card_id, Need need);
 
+Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &user_id,
+                               const std::string &label_id, Need need);
+
 struct RoomAccess {
     std::string room;          // "board:<id>" or "card:<id>"
     std::string workspace_id;  // for revocations

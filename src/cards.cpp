@@ -13,6 +13,18 @@ namespace msk {
 
 namespace {
 
+// "a,b,c" (ids hold no comma) as a list; "" as none.
+std::vector<std::string> split_ids(const std::string &joined) {
+    std::vector<std::string> out;
+    for (size_t start = 0; start < joined.size();) {
+        size_t comma = joined.find(',', start);
+        if (comma == std::string::npos) comma = joined.size();
+        out.push_back(joined.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
 Card card_from(const pqxx::row &r) {
     Card c;
     c.id = r["id"].as<std::string>();
@@ -28,6 +40,7 @@ Card card_from(const pqxx::row &r) {
     c.created_by = opt_str(r, "created_by");
     c.created_at = r["created_at"].as<std::string>();
     c.updated_at = r["updated_at"].as<std::string>();
+    c.label_ids = split_ids(r["label_ids"].as<std::string>());
     return c;
 }
 
@@ -95,6 +108,10 @@ Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const
 Result<Card> get_card(Tx &tx, const std::string &user_id, const std::string &card_id) {
     auto a = authorize_card(tx, user_id, card_id, Need::read);
     if (!a) return a.error();
+    return load_card(tx, card_id);
+}
+
+Card load_card(pqxx::transaction_base &tx, const std::string &card_id) {
     return card_from(tx.exec_prepared("card_by_id", card_id)[0]);
 }
 

@@ -25,6 +25,7 @@ struct Card {
     bool archived = false;
     std::optional<std::string> milestone_id, created_by;
     std::string created_at, updated_at;
+    std::vector<std::string> label_ids;  // in id order
 };
 
 struct CardChange {
@@ -52,6 +53,8 @@ Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const
 Result<Card> get_card(Tx &tx, const std::string &user_id, const std::string &card_id);
 Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                          const CardChange &in);
+// The card row as every card answer shows it (no access check: for callers that made one).
+Card load_card(pqxx::transaction_base &tx, const std::string &card_id);
 Status delete_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id);
 // Moves a card to `to_column_id` (same board; 400 otherwise) after `after_id` and/or
 // before `before_id` (cards of that column; 400 when not, 409 when not adjacent), or to

@@ -37,6 +37,12 @@ GET    /cards/:card                         401  404  200  200  200  404
 PATCH  /cards/:card                         401  404  403  200  200  404
 PATCH  /cards/:card/move                    401  404  403  200  200  404
 DELETE /cards/:card                         401  404  403  204  204  404
+GET    /boards/:board/labels                401  404  200  200  200  404
+POST   /boards/:board/labels                401  404  403  201  201  404
+PATCH  /labels/:label                       401  404  403  200  200  404
+DELETE /labels/:label                       401  404  403  204  204  404
+POST   /cards/:card/labels                  401  404  403  200  200  404
+DELETE /cards/:card/labels                  401  404  403  200  200  404
 GET    /cards/:card/comments                401  404  200  200  200  404
 POST   /cards/:card/comments                401  404  403  201  201  404
 PATCH  /comments/:cmt                       401  404  403  200  403  404
@@ -50,10 +56,11 @@ my $anon = $t->client;
 my $n = 0;
 sub fresh_id { sprintf 'cmx%x%05d%s', $$, ++$n, lc(MSKanban::Test::random_b64(6) =~ s/[^a-z0-9]//gir) }
 
-# One workspace with its members, a board, a column with a card and an empty column.
+# One workspace with its members, a board with a label, a column with a card and an
+# empty column.
 sub seed {
     my ($own, @members) = @_;
-    my %f = map { $_ => fresh_id() } qw(ws board col empty card);
+    my %f = map { $_ => fresh_id() } qw(ws board col empty card label);
     $dbh->do('INSERT INTO workspaces (id, enc_name, created_by) VALUES (?, ?, ?)', undef, $f{ws}, envelope(), $own->id);
     for my $m ([$own, 'owner'], @members) {
         $dbh->do('INSERT INTO workspace_members (workspace_id, user_id, role, enc_workspace_key) VALUES (?, ?, ?, ?)',
@@ -68,6 +75,7 @@ sub seed {
     $f{$_} = fresh_id() for qw(cmt list item);
     $dbh->do('INSERT INTO comments (id, board_id, card_id, author_id, enc_body) VALUES (?, ?, ?, ?, ?)', undef,
         $f{cmt}, $f{board}, $f{card}, $members[0][0]->id, envelope());
+    $dbh->do('INSERT INTO labels (id, board_id, enc_name, colour) VALUES (?, ?, ?, ?)', undef, $f{label}, $f{board}, envelope(), 'red');
     $f{extra} = $extra->id;
     return \%f;
 }
@@ -86,6 +94,10 @@ my %bodies = (
     'POST /cards/:card/comments' => sub { { encBody => envelope() } },
     'PATCH /comments/:cmt' => sub { { encBody => envelope() } },
     'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
+    'POST /boards/:board/labels' => sub { { encName => envelope(), colour => 'teal' } },
+    'PATCH /labels/:label' => sub { { colour => '#00ff7f' } },
+    'POST /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
+    'DELETE /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
 );
 
 my @roles = ('anonymous', 'non-member', 'viewer', 'member', 'owner', 'foreign');

@@ -11,6 +11,12 @@ namespace {
 
 json_t *opt_int_json(const std::optional<int64_t> &v) { return v ? json_integer(*v) : json_null(); }
 
+json_t *id_array(const std::vector<std::string> &ids) {
+    json_t *arr = json_array();
+    for (const auto &id : ids) json_array_append_new(arr, json_string(id.c_str()));
+    return arr;
+}
+
 // crypto_box_seal adds 48 bytes to the 32-byte key and its bound label.
 constexpr size_t kSealedMinBytes = 48 + 32;
 constexpr size_t kSealedMaxBytes = 48 + 32 + 128;
@@ -43,12 +49,20 @@ json_t *column_json(const Column &c) {
 }
 
 json_t *card_json(const Card &c) {
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:o, s:s, s:s}", "id", c.id.c_str(),
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:s, s:s}", "id", c.id.c_str(),
                      "boardId", c.board_id.c_str(), "columnId", c.column_id.c_str(), "encTitle", c.enc_title.c_str(),
                      "encDescription", jstr_or_null(c.enc_description), "position", c.position.c_str(), "dueAt",
                      jstr_or_null(c.due_at), "startAt", jstr_or_null(c.start_at), "archived", c.archived,
-                     "milestoneId", jstr_or_null(c.milestone_id), "createdBy", jstr_or_null(c.created_by),
+                     "milestoneId", jstr_or_null(c.milestone_id), "labelIds", id_array(c.label_ids),
+                     "createdBy", jstr_or_null(c.created_by),
                      "createdAt", c.created_at.c_str(), "updatedAt", c.updated_at.c_str());
+}
+
+json_t *label_json(const Label &l) {
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", l.id.c_str(), "boardId", l.board_id.c_str(),
+                     "encName", l.enc_name.c_str(), "colour", l.colour.c_str(), "createdBy",
+                     jstr_or_null(l.created_by), "createdAt", l.created_at.c_str(), "updatedAt",
+                     l.updated_at.c_str());
 }
 
 Response wrapped(int status, const char *key, json_t *obj) { return json_response(status, json_pack("{s:o}", key, obj)); }
@@ -63,6 +77,30 @@ Response not_modified(const std::string &etag) {
     res.status = 304;
     res.headers.emplace_back("ETag", etag);
     return res;
+}
+
+Result<ListTag> board_list_tag(Ctx &ctx, const char *kind) {
+    const std::string &board_id = ctx.req.param("id");
+    auto version = board_lists_version(ctx.tx(), ctx.auth->user_id, board_id);
+    if (!version) return version.error();
+    ListTag tag;
+    tag.etag = list_etag(kind, "", board_id, *version);
+    tag.changed = !etag_matches(ctx.req.header("if-none-match"), tag.etag);
+    return tag;
+}
+
+Result<std::string> link_target(const Request &req, const char *field, bool query_too) {
+    if (query_too && req.body.empty()) {
+        auto q = req.query_param(field);
+        if (!q || !is_valid_id(*q)) return bad_request(std::string("\"") + field + "\" is required (an id)");
+        return *q;
+    }
+    auto body = body_object(req);
+    if (!body) return body.error();
+    auto id = opt_id_field(body->get(), field);
+    if (!id) return id.error();
+    if (!*id) return bad_request(std::string("\"") + field + "\" is required");
+    return **id;
 }
 
 Result<std::string> new_object_id(const json_t *body) {

@@ -8,6 +8,7 @@
 #include "boards.hpp"
 #include "cards.hpp"
 #include "columns.hpp"
+#include "labels.hpp"
 #include "list_versions.hpp"
 #include "workspaces.hpp"
 
@@ -18,6 +19,7 @@ json_t *member_json(const Member &m);
 json_t *board_json(const Board &b);
 json_t *column_json(const Column &c);
 json_t *card_json(const Card &c);
+json_t *label_json(const Label &l);
 
 // {"<key>": <obj>} with `status`.
 Response wrapped(int status, const char *key, json_t *obj);
@@ -25,6 +27,18 @@ Response wrapped(int status, const char *key, json_t *obj);
 Response with_etag(Response res, const std::string &etag);
 // 304 Not Modified with the list's ETag and no body.
 Response not_modified(const std::string &etag);
+
+// The ETag of the request's board's (param "id") list `kind`, after the read check
+// (404 for a non-member); `changed` is false when If-None-Match names it (answer 304).
+struct ListTag {
+    std::string etag;
+    bool changed = true;
+};
+Result<ListTag> board_list_tag(Ctx &ctx, const char *kind);
+
+// The id a card link names: field `field` of the JSON body or, when `query_too`, the
+// query parameter of that name (for a DELETE whose client cannot send a body).
+Result<std::string> link_target(const Request &req, const char *field, bool query_too);
 
 // The optional client-chosen "id" of a new object: a fresh id when absent, 400 when malformed.
 Result<std::string> new_object_id(const json_t *body);

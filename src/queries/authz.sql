@@ -26,6 +26,13 @@ JOIN boards b ON b.id = k.board_id
 JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
 WHERE k.id = $1
 
+-- name: authz_label
+SELECT b.workspace_id, b.id AS board_id, '' AS column_id, m.role
+FROM labels l
+JOIN boards b ON b.id = l.board_id
+JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
+WHERE l.id = $1
+
 -- The same checks for a write. They lock the workspace row (key-share) and then the
 -- caller's membership row (key-share), in that order, until commit: a member removed,
 -- or a workspace deleted, while the write runs waits for it (or the write sees no row
@@ -63,6 +70,15 @@ JOIN boards b ON b.id = k.board_id
 JOIN workspaces w ON w.id = b.workspace_id
 JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
 WHERE k.id = $1
+FOR KEY SHARE OF w, m
+
+-- name: authz_label_write
+SELECT b.workspace_id, b.id AS board_id, '' AS column_id, m.role
+FROM labels l
+JOIN boards b ON b.id = l.board_id
+JOIN workspaces w ON w.id = b.workspace_id
+JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
+WHERE l.id = $1
 FOR KEY SHARE OF w, m
 
 -- Managing a workspace (rename, delete, members) locks its row for update: such changes

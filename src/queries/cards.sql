@@ -11,6 +11,7 @@ CROSS JOIN LATERAL (
     SELECT k.id, k.board_id AS "boardId", k.column_id AS "columnId", k.enc_title AS "encTitle",
            k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
            msk_iso(k.start_at) AS "startAt", k.archived, k.milestone_id AS "milestoneId",
+           msk_card_label_ids(k.id) AS "labelIds",
            k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
            msk_iso(k.updated_at) AS "updatedAt") AS j
 WHERE k.board_id = $1
@@ -19,6 +20,7 @@ WHERE k.board_id = $1
 -- name: card_by_id
 SELECT id, board_id, column_id, enc_title, enc_description, position,
        msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          array_to_string(msk_card_label_ids(id), ',') AS label_ids,
        created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 FROM cards WHERE id = $1
 
@@ -50,6 +52,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8::timestamptz, $9)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_update
@@ -65,12 +68,14 @@ UPDATE cards SET
 WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_move
 UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
+          array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_delete
