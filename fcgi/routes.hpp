@@ -74,6 +74,7 @@ std::vector<Route> column_routes();
 std::vector<Route> card_routes();
 std::vector<Route> label_routes();
 std::vector<Route> comment_routes();
+std::vector<Route> checklist_routes();
 std::vector<Route> activity_routes();
 std::vector<Route> live_poll_routes();
 // Every route, in table order.

@@ -40,6 +40,11 @@ Card card_from(const pqxx::row &r) {
     c.created_by = opt_str(r, "created_by");
     c.created_at = r["created_at"].as<std::string>();
     c.updated_at = r["updated_at"].as<std::string>();
+    // "done,total" from msk_card_checklist() (sql/008)
+    std::string progress = r["checklist"].as<std::string>();
+    size_t comma = progress.find(',');
+    c.checklist_done = std::stoll(progress.substr(0, comma));
+    c.checklist_total = std::stoll(progress.substr(comma + 1));
     c.label_ids = split_ids(r["label_ids"].as<std::string>());
     return c;
 }

@@ -47,6 +47,13 @@ GET    /cards/:card/comments                401  404  200  200  200  404
 POST   /cards/:card/comments                401  404  403  201  201  404
 PATCH  /comments/:cmt                       401  404  403  200  403  404
 DELETE /comments/:cmt                       401  404  403  204  204  404
+GET    /cards/:card/checklists              401  404  200  200  200  404
+POST   /cards/:card/checklists              401  404  403  201  201  404
+PATCH  /checklists/:list                    401  404  403  200  200  404
+POST   /checklists/:list/items              401  404  403  201  201  404
+PATCH  /checklist-items/:item               401  404  403  200  200  404
+DELETE /checklist-items/:item               401  404  403  204  204  404
+DELETE /checklists/:list                    401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
 TABLE
 
@@ -76,6 +83,10 @@ sub seed {
     $dbh->do('INSERT INTO comments (id, board_id, card_id, author_id, enc_body) VALUES (?, ?, ?, ?, ?)', undef,
         $f{cmt}, $f{board}, $f{card}, $members[0][0]->id, envelope());
     $dbh->do('INSERT INTO labels (id, board_id, enc_name, colour) VALUES (?, ?, ?, ?)', undef, $f{label}, $f{board}, envelope(), 'red');
+    $dbh->do('INSERT INTO checklists (id, board_id, card_id, enc_title, position) VALUES (?, ?, ?, ?, ?)', undef,
+        $f{list}, $f{board}, $f{card}, envelope(), 'a0');
+    $dbh->do('INSERT INTO checklist_items (id, board_id, card_id, checklist_id, enc_text, position) VALUES (?, ?, ?, ?, ?, ?)',
+        undef, $f{item}, $f{board}, $f{card}, $f{list}, envelope(), 'a0');
     $f{extra} = $extra->id;
     return \%f;
 }
@@ -93,6 +104,10 @@ my %bodies = (
     'PATCH /cards/:card' => sub { { archived => \1 } },
     'POST /cards/:card/comments' => sub { { encBody => envelope() } },
     'PATCH /comments/:cmt' => sub { { encBody => envelope() } },
+    'POST /cards/:card/checklists' => sub { { encTitle => envelope() } },
+    'PATCH /checklists/:list' => sub { { encTitle => envelope() } },
+    'POST /checklists/:list/items' => sub { { encText => envelope() } },
+    'PATCH /checklist-items/:item' => sub { { done => \1 } },
     'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
     'POST /boards/:board/labels' => sub { { encName => envelope(), colour => 'teal' } },
     'PATCH /labels/:label' => sub { { colour => '#00ff7f' } },

@@ -7,10 +7,14 @@
 SELECT '{"cards":[' || coalesce(string_agg(row_to_json(j)::text, ',' ORDER BY c.position, k.position), '') || ']}'
        AS body
 FROM cards k JOIN columns c ON c.id = k.column_id
+-- Checklist progress of every card of the board, counted in one pass (sql/008).
+LEFT JOIN (SELECT card_id, count(*) FILTER (WHERE done) AS done, count(*) AS total
+           FROM checklist_items WHERE board_id = $1 GROUP BY card_id) cl ON cl.card_id = k.id
 CROSS JOIN LATERAL (
     SELECT k.id, k.board_id AS "boardId", k.column_id AS "columnId", k.enc_title AS "encTitle",
            k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
            msk_iso(k.start_at) AS "startAt", k.archived, k.milestone_id AS "milestoneId",
+           json_build_object('done', coalesce(cl.done, 0), 'total', coalesce(cl.total, 0)) AS checklist,
            msk_card_label_ids(k.id) AS "labelIds",
            k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
            msk_iso(k.updated_at) AS "updatedAt") AS j
@@ -21,7 +25,8 @@ WHERE k.board_id = $1
 SELECT id, board_id, column_id, enc_title, enc_description, position,
        msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
-       created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
+       msk_card_checklist(id) AS checklist,
+          created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 FROM cards WHERE id = $1
 
 -- name: card_positions
@@ -53,6 +58,7 @@ ON CONFLICT (id) DO NOTHING
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_update
@@ -69,6 +75,7 @@ WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_move
@@ -76,6 +83,7 @@ UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_delete
