@@ -13,18 +13,6 @@ namespace msk {
 
 namespace {
 
-// "a,b,c" (ids hold no comma) as a list; "" as none.
-std::vector<std::string> split_ids(const std::string &joined) {
-    std::vector<std::string> out;
-    for (size_t start = 0; start < joined.size();) {
-        size_t comma = joined.find(',', start);
-        if (comma == std::string::npos) comma = joined.size();
-        out.push_back(joined.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
 Card card_from(const pqxx::row &r) {
     Card c;
     c.id = r["id"].as<std::string>();

@@ -4,21 +4,11 @@
 #include <set>
 
 #include "card_parts.hpp"
+#include "ids.hpp"
 
 namespace msk {
 
 namespace {
-
-std::vector<std::string> split_commas(const std::string &joined) {
-    std::vector<std::string> out;
-    for (size_t start = 0; start < joined.size();) {
-        size_t comma = joined.find(',', start);
-        if (comma == std::string::npos) comma = joined.size();
-        out.push_back(joined.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
 
 Comment comment_from(const pqxx::row &r) {
     Comment c;
@@ -26,7 +16,7 @@ Comment comment_from(const pqxx::row &r) {
     c.card_id = r["card_id"].as<std::string>();
     c.author_id = opt_str(r, "author_id");
     c.enc_body = r["enc_body"].as<std::string>();
-    c.mentions = split_commas(r["mentions"].as<std::string>());
+    c.mentions = split_ids(r["mentions"].as<std::string>());
     c.created_at = r["created_at"].as<std::string>();
     c.updated_at = r["updated_at"].as<std::string>();
     c.seq = r["seq"].as<std::string>();

@@ -39,4 +39,15 @@ bool is_valid_id(std::string_view id) {
     return true;
 }
 
+std::vector<std::string> split_ids(const std::string &joined) {
+    std::vector<std::string> out;
+    for (size_t start = 0; start < joined.size();) {
+        size_t comma = joined.find(',', start);
+        if (comma == std::string::npos) comma = joined.size();
+        out.push_back(joined.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
 }  // namespace msk
