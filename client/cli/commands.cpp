@@ -26,6 +26,8 @@ const std::vector<Command> &command_table() {
         {"card", "move", "CARD_ID COLUMN [--before CARD_ID | --after CARD_ID]", "move a card (to the bottom unless placed)", cmd_card_move, true},
         {"card", "archive", "CARD_ID [--undo]", "archive (or restore) a card", cmd_card_archive, true},
         {"card", "rm", "CARD_ID", "delete a card", cmd_card_rm, true},
+        {"comment", "add", "CARD_ID TEXT", "comment on a card (encrypted like the card)", cmd_comment_add, true},
+        {"comment", "list", "CARD_ID", "show a card's comments, oldest first", cmd_comment_list, true},
         {"activity", "", "BOARD_ID [--limit N]", "the board's activity feed, newest first", cmd_activity, true},
         {"export", "", "[--workspace ID] [--output FILE]", "write everything you can read, decrypted, as JSON", cmd_export, true},
     };

@@ -45,6 +45,8 @@ Status cmd_card_edit(Ctx &);
 Status cmd_card_move(Ctx &);
 Status cmd_card_archive(Ctx &);
 Status cmd_card_rm(Ctx &);
+Status cmd_comment_add(Ctx &);
+Status cmd_comment_list(Ctx &);
 Status cmd_activity(Ctx &);
 Status cmd_export(Ctx &);
 
