@@ -130,8 +130,19 @@ for my $order (qw(before after)) {
     is(scalar(grep { kill 0, $_ } @current), $ng->{workers}, "nchan $order ours: every current worker is alive");
     $ng->stop;
     $log = $ng->log_text;
-    unlike($log, qr/exited on signal/, "nchan $order ours: no worker crashed")
+    # A crash of ours (the hiredis takeover was a SIGSEGV) fails the test. nchan's memory
+    # store has known assertions of its own around reloads and shutdown (slact/nchan#635,
+    # #446: "procslot not found", SIGABRT); an abort that nchan announced with its own
+    # assertion line is noted, not blamed on us. Any other abort fails.
+    my @signals = $log =~ /worker process \d+ exited on signal (\d+)/g;
+    my @nchan_asserts = $log =~ m{(src/store/[\w/.]+:\d+: \w+: Assertion .*? failed)}g;
+    my @not_aborts = grep { $_ != 6 } @signals;
+    my $aborts = @signals - @not_aborts;
+    is(scalar(@not_aborts), 0, "nchan $order ours: no worker crashed")
         or diag(join "\n", (grep {/exited on signal/} split /\n/, $log)[0 .. 4]);
+    ok($aborts <= @nchan_asserts, "nchan $order ours: every abort is one of nchan's own assertions")
+        or diag(join "\n", grep {/exited on signal 6|Assertion/} split /\n/, $log);
+    note("nchan $order ours: nchan aborted on its own assertion: $_") for @nchan_asserts;
     TODO: {
         local $TODO = $TODO_DRAIN;
         unlike($log, qr/\[(alert|emerg|crit)\]/, "nchan $order ours: no alert")
