@@ -9,8 +9,10 @@
 
 namespace msk {
 
-const LinkKind kCardLabel{"labelId", "labels", "label_of_board", "card_label_insert", "card_label_delete",
-                          "CARD_LABEL_ADDED", "CARD_LABEL_REMOVED"};
+const LinkKind kCardLabel{"labelId", "a label of this card's board", "label_of_board", "card_label_insert",
+                          "card_label_delete", "CARD_LABEL_ADDED", "CARD_LABEL_REMOVED"};
+const LinkKind kCardAssignee{"userId", "a member of this card's workspace", "member_of_board", "card_assignee_insert",
+                             "card_assignee_delete", "CARD_ASSIGNED", "CARD_UNASSIGNED"};
 
 Result<Card> set_card_link(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                            const std::string &other_id, const LinkKind &kind, bool attach) {
@@ -20,7 +22,7 @@ Result<Card> set_card_link(Tx &tx, Redis &redis, const std::string &user_id, con
     // deleted meanwhile (its deletion takes the same lock) is a 400, not a foreign-key error.
     lock_board_positions(tx, a->board_id);
     if (!is_valid_id(other_id) || tx.exec_prepared(kind.belongs_query, other_id, a->board_id).empty())
-        return bad_request(std::string("\"") + kind.field + "\" does not name one of this card's board's " + kind.what);
+        return bad_request(std::string("\"") + kind.field + "\" does not name " + kind.what);
     auto changed = tx.exec_prepared(attach ? kind.insert_query : kind.delete_query, a->board_id, card_id, other_id);
     if (!changed.empty()) {
         Event ev = make_event(a->workspace_id, a->board_id, user_id, attach ? kind.added_verb : kind.removed_verb,

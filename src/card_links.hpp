@@ -1,5 +1,5 @@
 // Links between a card and another object of its board or workspace: labels
-// (card_labels) and, later, assignees. Attaching and detaching are idempotent: attaching
+// (card_labels) and assignees (card_assignees). Attaching and detaching are idempotent: attaching
 // what is attached, or detaching what is not, changes nothing and records no activity.
 // The other object must belong to the card's board (a label) or workspace (a member);
 // otherwise 400, whether it exists elsewhere or not. A change records one activity row,
@@ -20,7 +20,7 @@ class Redis;
 // One kind of link: its queries (src/queries/*.sql) and how the feed names it.
 struct LinkKind {
     const char *field;         // the request field naming the other object, e.g. "labelId"
-    const char *what;          // what it must be, for the 400: "labels"
+    const char *what;          // what it must be, for the 400: "a label of this card's board"
     const char *belongs_query; // ($1 other id, $2 board id): a row when it may be linked
     const char *insert_query;  // ($1 board, $2 card, $3 other): a row when newly linked
     const char *delete_query;  // ($1 board, $2 card, $3 other): a row when unlinked
@@ -28,6 +28,7 @@ struct LinkKind {
 };
 
 extern const LinkKind kCardLabel;
+extern const LinkKind kCardAssignee;
 
 // Attaches (`attach`) or detaches `other_id` to or from card `card_id`; answers the card.
 Result<Card> set_card_link(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,

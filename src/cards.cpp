@@ -34,6 +34,7 @@ Card card_from(const pqxx::row &r) {
     c.checklist_done = std::stoll(progress.substr(0, comma));
     c.checklist_total = std::stoll(progress.substr(comma + 1));
     c.label_ids = split_ids(r["label_ids"].as<std::string>());
+    c.assignee_ids = split_ids(r["assignee_ids"].as<std::string>());
     return c;
 }
 

@@ -26,7 +26,8 @@ struct Card {
     std::optional<std::string> milestone_id, created_by;
     std::string created_at, updated_at;
     int64_t checklist_done = 0, checklist_total = 0;  // its checklist items: done, all
-    std::vector<std::string> label_ids;  // in id order
+    std::vector<std::string> label_ids;     // in id order
+    std::vector<std::string> assignee_ids;  // user ids, in id order
 };
 
 struct CardChange {

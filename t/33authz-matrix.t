@@ -43,6 +43,8 @@ PATCH  /labels/:label                       401  404  403  200  200  404
 DELETE /labels/:label                       401  404  403  204  204  404
 POST   /cards/:card/labels                  401  404  403  200  200  404
 DELETE /cards/:card/labels                  401  404  403  200  200  404
+POST   /cards/:card/assignments             401  404  403  200  200  404
+DELETE /cards/:card/assignments/:extra      401  404  403  200  200  404
 GET    /cards/:card/comments                401  404  200  200  200  404
 POST   /cards/:card/comments                401  404  403  201  201  404
 PATCH  /comments/:cmt                       401  404  403  200  403  404
@@ -57,7 +59,11 @@ DELETE /checklists/:list                    401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
 TABLE
 
-my ($owner, $member, $viewer, $outsider, $extra, $invitee) = map { $t->user } 1 .. 6;
+my ($extra, $invitee) = map { $t->user } 1 .. 2;
+# The table has more mutating rows than one user may send in a minute (rate_limit.mutation,
+# 60/1m by default): each line is played by one of several casts, in turn.
+my @casts = map { [ map { $t->user } 1 .. 4 ] } 1 .. 3;
+my ($owner, $member, $viewer, $outsider);
 my $anon = $t->client;
 
 my $n = 0;
@@ -113,12 +119,14 @@ my %bodies = (
     'PATCH /labels/:label' => sub { { colour => '#00ff7f' } },
     'POST /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
     'DELETE /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
+    'POST /cards/:card/assignments' => sub { my $f = shift; { userId => $f->{extra} } },
 );
 
 my @roles = ('anonymous', 'non-member', 'viewer', 'member', 'owner', 'foreign');
-my (%got, $failures);
+my (%got, $failures, $line_no);
 for my $line (grep { /\S/ } split /\n/, $table) {
     my ($method, $pattern, @want) = split ' ', $line;
+    ($owner, $member, $viewer, $outsider) = @{ $casts[ $line_no++ % @casts ] };
     my $key = "$method $pattern";
     for my $i (0 .. $#roles) {
         my $role = $roles[$i];

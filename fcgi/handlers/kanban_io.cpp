@@ -49,12 +49,12 @@ json_t *column_json(const Column &c) {
 }
 
 json_t *card_json(const Card &c) {
-    json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:s, s:s}", "id", c.id.c_str(),
+    json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:s, s:s}", "id", c.id.c_str(),
                      "boardId", c.board_id.c_str(), "columnId", c.column_id.c_str(), "encTitle", c.enc_title.c_str(),
                      "encDescription", jstr_or_null(c.enc_description), "position", c.position.c_str(), "dueAt",
                      jstr_or_null(c.due_at), "startAt", jstr_or_null(c.start_at), "archived", c.archived,
                      "milestoneId", jstr_or_null(c.milestone_id), "labelIds", id_array(c.label_ids),
-                     "createdBy", jstr_or_null(c.created_by),
+                     "assigneeIds", id_array(c.assignee_ids), "createdBy", jstr_or_null(c.created_by),
                      "createdAt", c.created_at.c_str(), "updatedAt", c.updated_at.c_str());
     json_object_set_new(card, "checklist", json_pack("{s:I, s:I}", "done", static_cast<json_int_t>(c.checklist_done),
                                                      "total", static_cast<json_int_t>(c.checklist_total)));

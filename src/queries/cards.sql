@@ -15,7 +15,7 @@ CROSS JOIN LATERAL (
            k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
            msk_iso(k.start_at) AS "startAt", k.archived, k.milestone_id AS "milestoneId",
            json_build_object('done', coalesce(cl.done, 0), 'total', coalesce(cl.total, 0)) AS checklist,
-           msk_card_label_ids(k.id) AS "labelIds",
+           msk_card_label_ids(k.id) AS "labelIds", msk_card_assignee_ids(k.id) AS "assigneeIds",
            k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
            msk_iso(k.updated_at) AS "updatedAt") AS j
 WHERE k.board_id = $1
@@ -25,6 +25,7 @@ WHERE k.board_id = $1
 SELECT id, board_id, column_id, enc_title, enc_description, position,
        msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
        msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 FROM cards WHERE id = $1
@@ -58,6 +59,7 @@ ON CONFLICT (id) DO NOTHING
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
           msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
@@ -75,6 +77,7 @@ WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
           msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
@@ -83,6 +86,7 @@ UPDATE cards SET column_id = $2, position = $3, updated_at = now() WHERE id = $1
 RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
+          array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
           msk_card_checklist(id) AS checklist,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
