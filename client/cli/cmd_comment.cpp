@@ -13,13 +13,24 @@ namespace mskanban::cli {
 
 namespace c = mskanban::crypto;
 
+namespace {
+
+// The Board Key of the board that holds card `card_id` (one GET of the card).
+Outcome<const c::SecretBytes *> card_board_key(Ctx &ctx, Keyring &keys, const std::string &card_id) {
+    auto ref = fetch_card(ctx, card_id);
+    if (!ref) return ref.failure();
+    auto bk = keys.board_key(ref.value().board_id);
+    if (!bk) return bk.failure();
+    return bk.value();
+}
+
+}  // namespace
+
 Status cmd_comment_add(Ctx &ctx) {
     if (ctx.args.pos.size() != 2) return fail(kUsage, "usage: mskanban comment add CARD_ID TEXT");
     const std::string &card_id = ctx.args.pos[0];
-    auto ref = fetch_card(ctx, card_id);
-    if (!ref) return ref.failure();
     Keyring keys(ctx);
-    auto bk = keys.board_key(ref.value().board_id);
+    auto bk = card_board_key(ctx, keys, card_id);
     if (!bk) return bk.failure();
     std::string id = new_id();
     Json body = object();
@@ -43,10 +54,8 @@ Status cmd_comment_add(Ctx &ctx) {
 Status cmd_comment_list(Ctx &ctx) {
     if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban comment list CARD_ID");
     const std::string &card_id = ctx.args.pos[0];
-    auto ref = fetch_card(ctx, card_id);
-    if (!ref) return ref.failure();
     Keyring keys(ctx);
-    auto bk = keys.board_key(ref.value().board_id);
+    auto bk = card_board_key(ctx, keys, card_id);
     if (!bk) return bk.failure();
     std::vector<std::string> errors;
     Json out = array();
