@@ -120,4 +120,19 @@ is($count->('SELECT 1 FROM workspaces WHERE id = ?', $id), 0, 'workspace gone');
 is($count->('SELECT 1 FROM boards WHERE id = ?', $board->{id}), 0, 'with its boards');
 $t->error_is($carol->get("/workspaces/$id"), 404, 'NOT_FOUND', 'gone for the owner too');
 
+# --- GET /me lists the user's memberships --------------------------------------------------
+my $dave = $t->user;
+my $me = $dave->get('/me');
+$t->ok_status($me, 200, '/me with no workspace');
+is_deeply($me->{json}{workspaces}, [], 'no memberships');
+my $own = $k->workspace($dave);
+my $shared = $k->workspace($alice);
+$k->invite($alice, $shared->{id}, $dave, 'viewer');
+$me = $dave->get('/me');
+$t->ok_status($me, 200, '/me with two workspaces');
+my %role = map { $_->{id} => $_->{role} } @{ $me->{json}{workspaces} };
+is_deeply(\%role, { $own->{id} => 'owner', $shared->{id} => 'viewer' }, 'each membership with its role');
+my ($copy) = grep { $_->{id} eq $shared->{id} } @{ $me->{json}{workspaces} };
+ok($copy->{encWorkspaceKey} && $copy->{encName}, 'with the encrypted name and the member\'s key copy');
+
 done_testing;

@@ -1,7 +1,8 @@
-// /me: the signed-in user, their wrapped keys, and their sessions.
+// /me: the signed-in user, their wrapped keys, workspace memberships, and sessions.
 #include "../routes.hpp"
 #include "accounts.hpp"
 #include "input.hpp"
+#include "kanban_io.hpp"
 
 namespace msk {
 
@@ -10,16 +11,20 @@ namespace {
 Result<Response> get_me(Ctx &ctx) {
     auto d = get_user(ctx.tx(), ctx.auth->user_id);
     if (!d) return d.error();
+    auto memberships = list_workspaces(ctx.tx(), ctx.auth->user_id);
+    if (!memberships) return memberships.error();
+    json_t *workspaces = json_array();
+    for (const auto &w : *memberships) json_array_append_new(workspaces, workspace_json(w));
     const UserKeys &k = d->keys;
     return json_response(
-        200, json_pack("{s:{s:s, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}, s:s, s:s}, s:s}",
+        200, json_pack("{s:{s:s, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}, s:s, s:s}, s:s, s:o}",
                        "user", "id", d->user.id.c_str(), "email", d->user.email.c_str(), "createdAt",
                        d->user.created_at.c_str(), "totpEnabled", d->user.totp_enabled, "keys", "publicKey",
                        k.public_key.c_str(), "encPrivateKey", k.enc_private_key.c_str(), "encSymmetricKey",
                        k.enc_symmetric_key.c_str(), "encRecoveryBlob", d->enc_recovery_blob.c_str(), "kdf",
                        "algorithm", "argon2id", "memoryKiB", k.kdf.memory_kib, "iterations", k.kdf.iterations,
                        "parallelism", k.kdf.parallelism, "kdfSalt", k.kdf_salt.c_str(), "authSalt",
-                       k.auth_salt.c_str(), "sessionId", ctx.auth->session_id.c_str()));
+                       k.auth_salt.c_str(), "sessionId", ctx.auth->session_id.c_str(), "workspaces", workspaces));
 }
 
 Result<Response> get_sessions(Ctx &ctx) {
