@@ -19,6 +19,7 @@ use File::Copy qw(copy);
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 use MSKanban::Nginx;
+use parent 'MSKanban::PrivateServer';
 
 my $SEQ = 0;
 my $MODS = '/usr/lib/apache2/modules';
@@ -157,17 +158,6 @@ sub _rewrite_secrets {
     print $out $text;
 }
 
-sub port { $_[0]{port} }
-sub url { 'http://127.0.0.1:' . $_[0]{port} }
-sub prefix { $_[0]{prefix} }
-
-sub log_text {
-    my ($self, $file) = @_;
-    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
-    local $/;
-    return <$fh>;
-}
-
 sub start {
     my ($self) = @_;
     my @cmd = ('/usr/sbin/apache2', '-d', $self->{prefix}, '-f', "$self->{prefix}/httpd.conf");
@@ -177,41 +167,16 @@ sub start {
     my $check = do { local $/; <$out> };
     close $out or croak "apache config test failed: $check";
     system(@cmd, '-k', 'start') == 0 or croak 'apache did not start: ' . $self->log_text;
-    my $deadline = time + 10;
-    while (time < $deadline) {
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
-        return $self if $s && -s "$self->{prefix}/httpd.pid";
-        sleep 0.05;
-    }
-    croak 'apache not ready: ' . $self->log_text;
+    return $self->wait_ready('apache', 10, sub { -s "$self->{prefix}/httpd.pid" });
 }
 
-# An MSKanban::Test whose clients (and their OpenAPI checks) go through this server.
-sub tester {
-    my ($self) = @_;
-    my $t = $self->{t};
-    $t->schema if $t->can("schema");
-    return bless { %$t, env => { %{ $t->{env} }, MSKANBAN_URL => $self->url } }, ref $t;
-}
-
-sub master_pid {
-    my ($self) = @_;
-    open my $fh, '<', "$self->{prefix}/httpd.pid" or return;
-    my $pid = <$fh>;
-    chomp $pid if defined $pid;
-    return $pid;
-}
+sub master_pid { $_[0]->read_pid('httpd.pid') }
 
 sub stop {
     my ($self) = @_;
     return if $$ != $self->{owner} || $self->{stopped}++;
     my $pid = $self->master_pid or return;
-    kill 'TERM', $pid;
-    my $deadline = time + 10;
-    while (time < $deadline && kill 0, $pid) { sleep 0.05 }
-    kill 'KILL', $pid if kill 0, $pid;
+    $self->stop_pid($pid, 'TERM', 10);
 }
-
-sub DESTROY { $_[0]->stop }
 
 1;

@@ -13,6 +13,7 @@ use File::Path qw(make_path);
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 use MSKanban::Nginx;
+use parent 'MSKanban::PrivateServer';
 
 my $SEQ = 0;
 
@@ -61,51 +62,19 @@ CONF
     return $self;
 }
 
-sub port { $_[0]{port} }
-sub url { 'http://127.0.0.1:' . $_[0]{port} }
-sub prefix { $_[0]{prefix} }
-
-sub log_text {
-    my ($self, $file) = @_;
-    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
-    local $/;
-    return <$fh>;
-}
-
 sub start {
     my ($self) = @_;
     my @cmd = ('/usr/sbin/lighttpd', '-f', "$self->{prefix}/lighttpd.conf");
     system(@cmd, '-tt') == 0 or croak 'lighttpd config test failed';
     system(@cmd) == 0 or croak 'lighttpd did not start: ' . $self->log_text;
-    my $deadline = time + 10;
-    while (time < $deadline) {
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
-        return $self if $s && -s "$self->{prefix}/lighttpd.pid";
-        sleep 0.05;
-    }
-    croak 'lighttpd not ready: ' . $self->log_text;
-}
-
-# An MSKanban::Test whose clients (and their OpenAPI checks) go through this server.
-sub tester {
-    my ($self) = @_;
-    my $t = $self->{t};
-    $t->schema if $t->can("schema");
-    return bless { %$t, env => { %{ $t->{env} }, MSKANBAN_URL => $self->url } }, ref $t;
+    return $self->wait_ready('lighttpd', 10, sub { -s "$self->{prefix}/lighttpd.pid" });
 }
 
 sub stop {
     my ($self) = @_;
     return if $$ != $self->{owner} || $self->{stopped}++;
-    open my $fh, '<', "$self->{prefix}/lighttpd.pid" or return;
-    my $pid = <$fh>;
-    chomp $pid;
-    kill 'TERM', $pid;
-    my $deadline = time + 10;
-    while (time < $deadline && kill 0, $pid) { sleep 0.05 }
-    kill 'KILL', $pid if kill 0, $pid;
+    my $pid = $self->read_pid('lighttpd.pid') or return;
+    $self->stop_pid($pid, 'TERM', 10);
 }
-
-sub DESTROY { $_[0]->stop }
 
 1;

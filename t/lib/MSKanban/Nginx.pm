@@ -19,6 +19,7 @@ use File::Path qw(make_path);
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
 use Test::More;
+use parent 'MSKanban::PrivateServer';
 
 my $SEQ = 0;
 
@@ -97,17 +98,6 @@ CONF
     return $self;
 }
 
-sub port { $_[0]{port} }
-sub url { 'http://127.0.0.1:' . $_[0]{port} }
-sub prefix { $_[0]{prefix} }
-
-sub log_text {
-    my ($self, $file) = @_;
-    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
-    local $/;
-    return <$fh>;
-}
-
 sub start {
     my ($self) = @_;
     my @cmd = ('/usr/sbin/nginx', '-p', $self->{prefix}, '-c', "$self->{prefix}/nginx.conf");
@@ -125,22 +115,14 @@ sub start {
         system(@cmd) == 0 or croak "nginx $self->{name} did not start: " . $self->log_text;
     }
     # ready when it accepts and every worker's Redis subscriber is up
-    my $deadline = time + ($self->{valgrind} ? 60 : 10);
-    while (time < $deadline) {
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
-        return $self if $s && $self->{ready}->($self) >= $self->{workers};
-        sleep 0.05;
-    }
-    croak "nginx $self->{name} not ready: " . $self->log_text;
+    return $self->wait_ready("nginx $self->{name}", $self->{valgrind} ? 60 : 10,
+        sub { $self->{ready}->($self) >= $self->{workers} });
 }
 
 sub master_pid {
     my ($self) = @_;
     return $self->{pid} if $self->{valgrind};
-    open my $fh, '<', "$self->{prefix}/nginx.pid" or return;
-    my $pid = <$fh>;
-    chomp $pid if defined $pid;
-    return $pid;
+    return $self->read_pid('nginx.pid');
 }
 
 sub reload {
@@ -178,6 +160,5 @@ sub check_valgrind {
         or diag(join "\n", @ours);
 }
 
-sub DESTROY { $_[0]->stop }
 
 1;

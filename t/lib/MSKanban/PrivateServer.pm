@@ -1,0 +1,65 @@
+package MSKanban::PrivateServer;
+# What the private front servers that tests start (MSKanban::Nginx, MSKanban::Apache,
+# MSKanban::Lighttpd) have in common: where they listen and keep their files, their
+# error log, waiting until they accept, reading a pid file, stopping a master process,
+# and a tester whose clients talk through them. Each subclass knows how to start its
+# server and which pid file it writes.
+use strict;
+use warnings;
+use Carp qw(croak);
+use IO::Socket::INET;
+use Time::HiRes qw(time sleep);
+
+sub port { $_[0]{port} }
+sub url { 'http://127.0.0.1:' . $_[0]{port} }
+sub prefix { $_[0]{prefix} }
+
+sub log_text {
+    my ($self, $file) = @_;
+    open my $fh, '<', "$self->{prefix}/logs/" . ($file // 'error.log') or return '';
+    local $/;
+    return <$fh>;
+}
+
+# Returns $self once the server accepts on its port and $ready->() holds; croaks with
+# the error log after $seconds.
+sub wait_ready {
+    my ($self, $what, $seconds, $ready) = @_;
+    my $deadline = time + $seconds;
+    while (time < $deadline) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
+        return $self if $s && $ready->();
+        sleep 0.05;
+    }
+    croak "$what not ready: " . $self->log_text;
+}
+
+# The pid in a pid file under the prefix, or nothing.
+sub read_pid {
+    my ($self, $file) = @_;
+    open my $fh, '<', "$self->{prefix}/$file" or return;
+    my $pid = <$fh>;
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+# Sends $signal to $pid, waits up to $seconds for it to go, then kills it.
+sub stop_pid {
+    my ($self, $pid, $signal, $seconds) = @_;
+    kill $signal, $pid;
+    my $deadline = time + $seconds;
+    while (time < $deadline && kill 0, $pid) { sleep 0.05 }
+    kill 'KILL', $pid if kill 0, $pid;
+}
+
+# An MSKanban::Test whose clients (and their OpenAPI checks) go through this server.
+sub tester {
+    my ($self) = @_;
+    my $t = $self->{t};
+    $t->schema if $t->can("schema");
+    return bless { %$t, env => { %{ $t->{env} }, MSKANBAN_URL => $self->url } }, ref $t;
+}
+
+sub DESTROY { $_[0]->stop }
+
+1;
