@@ -37,8 +37,8 @@ my $src = $t->src;
 # live stream + relay + an nchan pub/sub location (nchan's memory store: its hiredis is
 # loaded, and exported, whether or not nchan itself talks to Redis)
 my $server = <<CONF;
-include $src/conf/nginx/mskanban-live.conf;
-        include $src/conf/nginx/mskanban-ws.conf;
+include "$src/conf/nginx/mskanban-live.conf";
+        include "$src/conf/nginx/mskanban-ws.conf";
         location = /nchan/pub { nchan_publisher; nchan_channel_id mskanban_test; }
         location = /nchan/sub { nchan_subscriber; nchan_channel_id mskanban_test; }
 CONF

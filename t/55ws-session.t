@@ -124,12 +124,13 @@ subtest 'no ticket in any log' => sub {
     my $state = $t->{state} // '/tmp';
     my $combined = "$state/ws-combined-$$.log";
     my $sock = "$state/no-such-fcgi-$$.sock";
-    my $logs = MSKanban::WS::Nginx->new($t, name => 'logs', http => { access_log => "$combined combined" });
+    # quoted: the checkout (and so the state directory) may have spaces in its path
+    my $logs = MSKanban::WS::Nginx->new($t, name => 'logs', http => { access_log => "\"$combined\" combined" });
     # a relay whose redemption upstream is down
-    my $dead = MSKanban::WS::Nginx->new($t, name => 'dead', http => { access_log => "$combined combined" },
+    my $dead = MSKanban::WS::Nginx->new($t, name => 'dead', http => { access_log => "\"$combined\" combined" },
         location => { mskanban_ws_redeem_uri => '/dead-redeem' },
         extra => "        location = /dead-redeem { internal; include /etc/nginx/fastcgi_params;"
-            . " fastcgi_pass unix:$sock; }\n");
+            . " fastcgi_pass \"unix:$sock\"; }\n");
     my @tickets;
     my $ticket = MSKanban::WS::ticket($alice, $room);
     push @tickets, $ticket;

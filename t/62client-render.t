@@ -13,11 +13,10 @@ use strict;
 use warnings;
 use Test::More;
 use File::Temp qw(tempdir);
-use IPC::Open3 qw(open3);
-use Symbol qw(gensym);
 use Mojo::JSON qw(decode_json encode_json);
 use MSKanban::Test;
 use MSKanban::Proxy;
+use MSKanban::Cli;
 
 my $t = MSKanban::Test->new;
 my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
@@ -36,25 +35,10 @@ my $me = { email => MSKanban::Test->unique_email('render'), password => "render 
 
 # Runs the CLI; everything stays bytes. Returns (exit, stdout, stderr).
 sub cli {
-    my (@args) = @_;
-    local $ENV{MSKANBAN_PASSWORD} = $me->{password};
-    local $ENV{MSKANBAN_BIND_ADDRESS} = $ip;
-    local $ENV{MSKANBAN_SERVER} = $proxy->url;
-    my $err = gensym;
-    my $pid = open3(my $in, my $out, $err, $cli, '--state', $me->{state}, @args);
-    close $in;
-    my $stdout = do { local $/; <$out> } // '';
-    my $stderr = do { local $/; <$err> } // '';
-    waitpid $pid, 0;
-    return ($? >> 8, $stdout, $stderr);
+    return MSKanban::Cli::run($cli, { %$me, ip => $ip, server => $proxy->url }, @_);
 }
 
-sub cli_ok {
-    my ($name, @args) = @_;
-    my ($rc, $out, $err) = cli(@args);
-    is($rc, 0, $name) or diag("mskanban @args\n$err$out");
-    return $out;
-}
+sub cli_ok { MSKanban::Cli::run_ok($cli, { %$me, ip => $ip, server => $proxy->url }, @_) }
 
 # Bytes a terminal acts on: C0 but TAB and LF, DEL, C1 (as UTF-8), bidi
 # controls and the line/paragraph separators (as UTF-8).

@@ -1,0 +1,38 @@
+package MSKanban::Cli;
+# Runs the mskanban CLI in tests as one person: their password, session file, loopback
+# source address (so per-IP rate limits stay theirs) and server URL (usually an
+# MSKanban::Proxy, which checks every answer against OpenAPI). Arguments and output are
+# bytes, as a terminal sees them.
+#
+#   my $me = { password => ..., state => "$dir/s.json", ip => $ip, server => $proxy->url };
+#   my ($rc, $stdout, $stderr) = MSKanban::Cli::run($cli, $me, 'board', 'show', $id);
+#   my $stdout = MSKanban::Cli::run_ok($cli, $me, 'board show', 'board', 'show', $id);
+use strict;
+use warnings;
+use Test::More;
+use IPC::Open3 qw(open3);
+use Symbol qw(gensym);
+
+sub run {
+    my ($cli, $who, @args) = @_;
+    local $ENV{MSKANBAN_PASSWORD} = $who->{password};
+    local $ENV{MSKANBAN_BIND_ADDRESS} = $who->{ip};
+    local $ENV{MSKANBAN_SERVER} = $who->{server};
+    my $err = gensym;
+    my $pid = open3(my $in, my $out, $err, $cli, '--state', $who->{state}, @args);
+    close $in;
+    my $stdout = do { local $/; <$out> } // '';
+    my $stderr = do { local $/; <$err> } // '';
+    waitpid $pid, 0;
+    return ($? >> 8, $stdout, $stderr);
+}
+
+# run() that must exit 0 (one test named $name); returns stdout.
+sub run_ok {
+    my ($cli, $who, $name, @args) = @_;
+    my ($rc, $out, $err) = run($cli, $who, @args);
+    is($rc, 0, $name) or diag("mskanban @args\n$err$out");
+    return $out;
+}
+
+1;
