@@ -23,7 +23,8 @@ KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
 
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
 "$SRC/scripts/stack" up --test --state "$STATE" >/dev/null
-source "$STATE/stack.env"
+# stack.env holds unquoted KEY=value lines (paths may have spaces): read, don't source.
+while IFS='=' read -r k v; do [[ $k =~ ^MSKANBAN_[A-Z0-9_]+$ ]] && printf -v "$k" %s "$v"; done <"$STATE/stack.env"
 HELLO_PID=
 cleanup() {
   [[ -n $HELLO_PID ]] && kill $HELLO_PID 2>/dev/null || true
