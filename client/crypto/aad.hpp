@@ -30,5 +30,6 @@ inline std::string column(const std::string &id) { return "column:" + id; }
 inline std::string card(const std::string &id) { return "card:" + id; }
 inline std::string label(const std::string &id) { return "label:" + id; }
 inline std::string comment(const std::string &id) { return "comment:" + id; }
+inline std::string milestone(const std::string &id) { return "milestone:" + id; }
 
 }  // namespace mskanban::crypto::aad
