@@ -35,6 +35,23 @@ std::string position_of(const Json &o) {
     return "";
 }
 
+std::vector<std::string> id_list(const Json &a) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < a.size(); i++)
+        if (const char *id = json_string_value(a.at(i).get())) ids.push_back(id);
+    return ids;
+}
+
+Json string_array(const std::vector<std::string> &v) {
+    Json a = array();
+    for (const auto &s : v) json_array_append_new(a.get(), json_stringn(s.data(), s.size()));
+    return a;
+}
+
+Json string_or_null(const std::string &s) {
+    return s.empty() ? Json::own(json_null()) : Json::own(json_stringn(s.data(), s.size()));
+}
+
 }  // namespace
 
 CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<std::string> &errors) {
@@ -48,15 +65,9 @@ CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<
     v.start_at = card.str("startAt");
     v.archived = card.boolean("archived");
     v.position = position_of(card);
-    Json labels = card["labels"];
-    for (size_t i = 0; i < labels.size(); i++) {
-        Json l = labels.at(i);
-        if (json_is_string(l.get())) { v.labels.push_back(json_string_value(l.get())); continue; }
-        std::string name = l.has("encName")
-                               ? text_or_mark(bk, aad::label(l.str("id")), l.str("encName"), "label " + l.str("id") + " name", errors)
-                               : "";
-        v.labels.push_back(!name.empty() ? name : l.str("color", l.str("id")));
-    }
+    v.label_ids = id_list(card["labelIds"]);
+    v.assignee_ids = id_list(card["assigneeIds"]);
+    v.milestone_id = card.str("milestoneId");
     return v;
 }
 
@@ -112,9 +123,12 @@ Json card_json(const CardView &c) {
     o.set("dueAt", c.due_at.empty() ? Json::own(json_null()) : Json::own(json_string(c.due_at.c_str())));
     o.set("startAt", c.start_at.empty() ? Json::own(json_null()) : Json::own(json_string(c.start_at.c_str())));
     o.set("archived", Json::own(json_boolean(c.archived)));
-    Json labels = array();
-    for (const auto &l : c.labels) json_array_append_new(labels.get(), json_stringn(l.data(), l.size()));
-    o.set("labels", labels);
+    o.set("labelIds", string_array(c.label_ids));
+    o.set("labels", string_array(c.labels));
+    o.set("assigneeIds", string_array(c.assignee_ids));
+    o.set("assignees", string_array(c.assignees));
+    o.set("milestoneId", string_or_null(c.milestone_id));
+    o.set("milestone", string_or_null(c.milestone));
     return o;
 }
 
@@ -136,6 +150,24 @@ Json board_json(const BoardView &b) {
         json_array_append(cols.get(), co.get());
     }
     o.set("columns", cols);
+    Json labels = array(), milestones = array();
+    for (const auto &l : b.labels) {
+        Json lo = object();
+        lo.set("id", l.id);
+        lo.set("name", l.name);
+        lo.set("colour", l.colour);
+        json_array_append(labels.get(), lo.get());
+    }
+    for (const auto &m : b.milestones) {
+        Json mo = object();
+        mo.set("id", m.id);
+        mo.set("name", m.name);
+        mo.set("dueAt", string_or_null(m.due_at));
+        mo.set("archived", Json::own(json_boolean(m.archived)));
+        json_array_append(milestones.get(), mo.get());
+    }
+    o.set("labels", labels);
+    o.set("milestones", milestones);
     if (!b.errors.empty()) {
         Json errs = array();
         for (const auto &e : b.errors) json_array_append_new(errs.get(), json_stringn(e.data(), e.size()));

@@ -21,7 +21,13 @@ struct CardView {
     std::string id, column_id, title, description, due_at, start_at, position;
     bool has_description = false;  // false: encDescription is null (no description)
     bool archived = false;
-    std::vector<std::string> labels;  // decrypted names, or colours when unnamed
+    // Plaintext references the server sends on every card.
+    std::vector<std::string> label_ids, assignee_ids;
+    std::string milestone_id;
+    // Filled by resolve_card() from the board's labels, members and milestones
+    // (board_meta.hpp): label names, assignee emails, the milestone's name.
+    std::vector<std::string> labels, label_colours, assignees;
+    std::string milestone;
 };
 
 struct ColumnView {
@@ -31,9 +37,26 @@ struct ColumnView {
     std::vector<CardView> cards;
 };
 
+struct LabelView {
+    std::string id, name, colour;  // colour: plaintext, a palette name or #rrggbb
+};
+
+struct MilestoneView {
+    std::string id, name, due_at;
+    bool archived = false;
+};
+
+struct MemberView {
+    std::string user_id, email, role;
+};
+
 struct BoardView {
     std::string id, workspace_id, name;
     std::vector<ColumnView> columns;
+    // Loaded by load_board_meta() (board_meta.hpp), empty otherwise.
+    std::vector<LabelView> labels;
+    std::vector<MilestoneView> milestones;
+    std::vector<MemberView> members;
     std::vector<std::string> errors;
 };
 
@@ -44,7 +67,9 @@ Outcome<BoardView> load_board(Ctx &ctx, Keyring &keys, const std::string &board_
 // Decrypt one card object (from GET /cards/:id or a list) under its board key.
 CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<std::string> &errors);
 
-// JSON form of the decrypted views (for --json and export).
+// JSON form of the decrypted views (for --json and export). A card carries its
+// labelIds, assigneeIds and milestoneId, and the names they resolve to
+// (labels, assignees, milestone) when resolve_card() has run.
 Json board_json(const BoardView &b);
 Json card_json(const CardView &c);
 

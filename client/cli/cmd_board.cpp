@@ -1,10 +1,15 @@
 // Board commands: create (a fresh Board Key wrapped by the Workspace Key, the
 // name under the Board Key, then its first columns), list (names decrypted),
-// show (the whole board drawn side by side, or --json).
+// show (the whole board drawn side by side with its labels, assignees and
+// milestones, or --json).
+#include <unistd.h>
+
 #include <iostream>
 #include <sstream>
 
 #include "board_data.hpp"
+#include "board_meta.hpp"
+#include "colour.hpp"
 #include "commands.hpp"
 #include "created.hpp"
 #include "crypto/aad.hpp"
@@ -113,11 +118,13 @@ Status cmd_board_show(Ctx &ctx) {
     Keyring keys(ctx);
     auto b = load_board(ctx, keys, ctx.args.pos[0], ctx.args.has("archived"));
     if (!b) return b.failure();
+    auto meta = load_board_meta(ctx, keys, b.value());
+    if (!meta) return meta.failure();
     if (ctx.json) {
         std::cout << board_json(b.value()).dump(true) << "\n";
     } else {
         int width = ctx.args.has("width") ? std::atoi(ctx.args.get("width").c_str()) : terminal_width();
-        std::cout << render_board(b.value(), width);
+        std::cout << render_board(b.value(), width, colour_wanted(STDOUT_FILENO));
     }
     return report_decrypt_errors(b.value().errors);
 }

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "board_data.hpp"
+#include "board_meta.hpp"
 #include "commands.hpp"
 #include "crypto/aad.hpp"
 
@@ -52,6 +53,8 @@ Status cmd_export(Ctx &ctx) {
                 errors.push_back(b.failure().message);
                 continue;
             }
+            auto meta = load_board_meta(ctx, keys, b.value());
+            if (!meta) return meta.failure();
             errors.insert(errors.end(), b.value().errors.begin(), b.value().errors.end());
             json_array_append(out_boards.get(), board_json(b.value()).get());
         }

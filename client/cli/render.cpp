@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cwchar>
 
+#include "colour.hpp"
 #include "safe_text.hpp"
 
 namespace mskanban::cli {
@@ -23,6 +25,15 @@ char32_t next_cp(const std::string &s, size_t &i) {
     for (int k = 1; k < n; k++) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
     i += static_cast<size_t>(n);
     return cp;
+}
+
+// An SGR sequence (ESC [ params m) at s[i]: its length, else 0. Only ours
+// reach here: untrusted text is escaped before it is drawn.
+size_t sgr_length(const std::string &s, size_t i) {
+    if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return 0;
+    size_t j = i + 2;
+    while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == ';')) j++;
+    return j < s.size() && s[j] == 'm' ? j + 1 - i : 0;
 }
 
 int cp_width(char32_t cp) {
@@ -41,14 +52,21 @@ std::string clip(const std::string &s, int width) {
     if (display_width(s) <= width) return s;
     std::string out;
     int w = 0;
+    bool painted = false;
     for (size_t i = 0; i < s.size();) {
+        if (size_t n = sgr_length(s, i)) {
+            out.append(s, i, n);
+            painted = true;
+            i += n;
+            continue;
+        }
         size_t start = i;
         int cw = cp_width(next_cp(s, i));
         if (w + cw > width - 1) break;
         out.append(s, start, i - start);
         w += cw;
     }
-    return out + "\u2026";
+    return out + "\u2026" + (painted ? "\x1b[0m" : "");
 }
 
 std::string repeat(const std::string &unit, int n) {
@@ -57,7 +75,13 @@ std::string repeat(const std::string &unit, int n) {
     return out;
 }
 
-std::vector<std::string> column_lines(const ColumnView &c, int width) {
+// The part of an email before the @ (board cells are narrow; --json has the whole address).
+std::string mailbox(const std::string &email) {
+    size_t at = email.find('@');
+    return at == std::string::npos || at == 0 ? email : email.substr(0, at);
+}
+
+std::vector<std::string> column_lines(const ColumnView &c, int width, bool colour) {
     std::vector<std::string> lines;
     std::string count = std::to_string(c.cards.size()) + (c.wip_limit ? "/" + std::to_string(c.wip_limit) : "");
     std::string head = safe_line(c.name) + " (" + count + ")" + (c.is_done ? " \u2713" : "");
@@ -70,8 +94,16 @@ std::vector<std::string> column_lines(const ColumnView &c, int width) {
         std::string meta;
         if (card.archived) meta += "archived";
         if (!card.due_at.empty()) meta += (meta.empty() ? "" : " ") + ("due " + safe_line(card.due_at.substr(0, 10)));
-        for (const auto &l : card.labels) meta += (meta.empty() ? "" : " ") + ("[" + safe_line(l) + "]");
+        if (!card.milestone.empty()) meta += (meta.empty() ? "" : " ") + ("\u25c6 " + safe_line(card.milestone));
+        for (const auto &a : card.assignees) meta += (meta.empty() ? "" : " ") + ("@" + safe_line(mailbox(a)));
         if (!meta.empty()) lines.push_back("  " + clip(meta, width - 2));
+        std::string tags;
+        for (size_t k = 0; k < card.labels.size(); k++) {
+            std::string tag = "[" + safe_line(card.labels[k]) + "]";
+            if (colour && k < card.label_colours.size()) tag = paint(tag, card.label_colours[k], truecolor_terminal());
+            tags += (tags.empty() ? "" : " ") + tag;
+        }
+        if (!tags.empty()) lines.push_back("  " + clip(tags, width - 2));
         std::string id = safe_line(card.id);
         if (display_width(id) <= width - 2) lines.push_back("  " + id);
         lines.push_back("");
@@ -84,7 +116,10 @@ std::vector<std::string> column_lines(const ColumnView &c, int width) {
 
 int display_width(const std::string &s) {
     int w = 0;
-    for (size_t i = 0; i < s.size();) w += cp_width(next_cp(s, i));
+    for (size_t i = 0; i < s.size();) {
+        if (size_t n = sgr_length(s, i)) { i += n; continue; }
+        w += cp_width(next_cp(s, i));
+    }
     return w;
 }
 
@@ -140,7 +175,7 @@ int terminal_width() {
     return 80;
 }
 
-std::string render_board(const BoardView &b, int width) {
+std::string render_board(const BoardView &b, int width, bool colour) {
     const int kGap = 3, kMinCol = 16;
     width = std::max(width, kMinCol);
     const std::string board_id = safe_line(b.id);
@@ -156,7 +191,7 @@ std::string render_board(const BoardView &b, int width) {
         std::vector<std::vector<std::string>> blocks;
         size_t rows = 0;
         for (size_t i = start; i < end; i++) {
-            blocks.push_back(column_lines(b.columns[i], colw));
+            blocks.push_back(column_lines(b.columns[i], colw, colour));
             rows = std::max(rows, blocks.back().size());
         }
         for (size_t r = 0; r < rows; r++) {

@@ -15,9 +15,12 @@
 namespace mskanban::cli {
 
 int terminal_width();
-std::string render_board(const BoardView &b, int width);
+// colour: draw label names in their colours (colour.hpp decides when); the
+// SGR sequences count as zero cells, so widths are the same either way.
+std::string render_board(const BoardView &b, int width, bool colour = false);
 
-// Display width of UTF-8 text, and wrapping into lines of at most `width` cells.
+// Display width of UTF-8 text (an SGR sequence ESC [ ... m counts zero), and
+// wrapping into lines of at most `width` cells.
 int display_width(const std::string &s);
 std::vector<std::string> wrap_text(const std::string &s, int width);
 

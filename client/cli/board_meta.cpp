@@ -1,0 +1,148 @@
+// A board's labels, milestones and members (see board_meta.hpp).
+#include "board_meta.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/aad.hpp"
+
+namespace mskanban::cli {
+
+namespace aad = mskanban::crypto::aad;
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string name_or_mark(const crypto::SecretBytes &bk, const std::string &aad_label, const std::string &env,
+                         const std::string &what, std::vector<std::string> &errors) {
+    auto r = decrypt(bk, aad_label, env, what);
+    if (r) return r.value();
+    errors.push_back(r.failure().message);
+    return kUndecryptable;
+}
+
+// Id first, then a unique case-insensitive name; `what` names the kind in errors.
+template <class T, class Id, class Name>
+Outcome<T> find_one(const std::vector<T> &all, const std::string &key, const char *what, Id id_of, Name name_of) {
+    for (const auto &x : all)
+        if (id_of(x) == key) return x;
+    const T *found = nullptr;
+    for (const auto &x : all) {
+        if (lower(name_of(x)) != lower(key)) continue;
+        if (found) return fail(kUsage, std::string("more than one ") + what + " is named \"" + key + "\": use its id");
+        found = &x;
+    }
+    if (found) return *found;
+    std::string names;
+    for (const auto &x : all) names += (names.empty() ? "" : ", ") + name_of(x) + " (" + id_of(x) + ")";
+    return fail(kUsage, std::string("no ") + what + " \"" + key + "\" on this board; " + what + "s: " +
+                            (names.empty() ? "none" : names));
+}
+
+}  // namespace
+
+Outcome<std::vector<LabelView>> load_labels(Ctx &ctx, const crypto::SecretBytes &bk, const std::string &board_id,
+                                            std::vector<std::string> &errors) {
+    auto r = ctx.api->get("/boards/" + url_escape(board_id) + "/labels");
+    if (!r) return r.failure();
+    Json list = unwrap_list(r.value(), "labels");
+    std::vector<LabelView> out;
+    for (size_t i = 0; i < list.size(); i++) {
+        Json l = list.at(i);
+        LabelView v;
+        v.id = l.str("id");
+        v.name = name_or_mark(bk, aad::label(v.id), l.str("encName"), "label " + v.id + " name", errors);
+        v.colour = l.str("colour");
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+Outcome<std::vector<MilestoneView>> load_milestones(Ctx &ctx, const crypto::SecretBytes &bk,
+                                                    const std::string &board_id, bool archived,
+                                                    std::vector<std::string> &errors) {
+    auto r = ctx.api->get("/boards/" + url_escape(board_id) + "/milestones" + (archived ? "?archived=1" : ""));
+    std::vector<MilestoneView> out;
+    if (!r && r.failure().http_status == 404) return out;  // a server from before milestones
+    if (!r) return r.failure();
+    Json list = unwrap_list(r.value(), "milestones");
+    for (size_t i = 0; i < list.size(); i++) {
+        Json m = list.at(i);
+        MilestoneView v;
+        v.id = m.str("id");
+        v.name = name_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", errors);
+        v.due_at = m.str("dueAt");
+        v.archived = m.boolean("archived");
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+Outcome<std::vector<MemberView>> load_members(Ctx &ctx, const std::string &workspace_id) {
+    auto r = ctx.api->get("/workspaces/" + url_escape(workspace_id) + "/members");
+    if (!r) return r.failure();
+    Json list = unwrap_list(r.value(), "members");
+    std::vector<MemberView> out;
+    for (size_t i = 0; i < list.size(); i++) {
+        Json m = list.at(i);
+        out.push_back(MemberView{m.str("userId"), m.str("email"), m.str("role")});
+    }
+    return out;
+}
+
+void resolve_card(CardView &c, const BoardView &b) {
+    c.labels.clear();
+    c.label_colours.clear();
+    c.assignees.clear();
+    c.milestone.clear();
+    for (const auto &id : c.label_ids)
+        for (const auto &l : b.labels)
+            if (l.id == id) { c.labels.push_back(l.name); c.label_colours.push_back(l.colour); }
+    for (const auto &id : c.assignee_ids) {
+        std::string shown = id;  // a member removed since: their id
+        for (const auto &m : b.members)
+            if (m.user_id == id) shown = m.email;
+        c.assignees.push_back(shown);
+    }
+    for (const auto &m : b.milestones)
+        if (m.id == c.milestone_id) c.milestone = m.name;
+}
+
+Status load_board_meta(Ctx &ctx, Keyring &keys, BoardView &b) {
+    auto bk = keys.board_key(b.id);
+    if (!bk) return bk.failure();
+    auto labels = load_labels(ctx, *bk.value(), b.id, b.errors);
+    if (!labels) return labels.failure();
+    b.labels = std::move(labels.value());
+    auto ms = load_milestones(ctx, *bk.value(), b.id, true, b.errors);
+    if (!ms) return ms.failure();
+    b.milestones = std::move(ms.value());
+    auto members = load_members(ctx, b.workspace_id);
+    if (!members) return members.failure();
+    b.members = std::move(members.value());
+    for (auto &col : b.columns)
+        for (auto &card : col.cards) resolve_card(card, b);
+    return ok_status();
+}
+
+Outcome<LabelView> find_label(const std::vector<LabelView> &labels, const std::string &id_or_name) {
+    return find_one(labels, id_or_name, "label", [](const LabelView &l) { return l.id; },
+                    [](const LabelView &l) { return l.name; });
+}
+
+Outcome<MilestoneView> find_milestone(const std::vector<MilestoneView> &ms, const std::string &id_or_name) {
+    return find_one(ms, id_or_name, "milestone", [](const MilestoneView &m) { return m.id; },
+                    [](const MilestoneView &m) { return m.name; });
+}
+
+Outcome<MemberView> find_member(const std::vector<MemberView> &members, const std::string &email_or_id) {
+    for (const auto &m : members)
+        if (m.user_id == email_or_id || lower(m.email) == lower(email_or_id)) return m;
+    return fail(kUsage, "no member " + email_or_id + " in this workspace (invite them first: mskanban workspace invite)");
+}
+
+}  // namespace mskanban::cli
