@@ -13,8 +13,6 @@ namespace aad = mskanban::crypto::aad;
 
 const char kUndecryptable[] = "[cannot decrypt]";
 
-namespace {
-
 std::string text_or_mark(const crypto::SecretBytes &key, const std::string &label, const std::string &env,
                          const std::string &what, std::vector<std::string> &errors) {
     auto r = decrypt(key, label, env, what);
@@ -22,6 +20,8 @@ std::string text_or_mark(const crypto::SecretBytes &key, const std::string &labe
     errors.push_back(r.failure().message);
     return kUndecryptable;
 }
+
+namespace {
 
 // Positions are fractional keys (strings) or numbers; both sort here.
 std::string position_of(const Json &o) {

@@ -62,6 +62,11 @@ struct BoardView {
 
 extern const char kUndecryptable[];
 
+// The decrypted text of one envelope field, or kUndecryptable with the named
+// error (`what`: "card c12 title") appended to `errors`.
+std::string text_or_mark(const crypto::SecretBytes &key, const std::string &label, const std::string &env,
+                         const std::string &what, std::vector<std::string> &errors);
+
 Outcome<BoardView> load_board(Ctx &ctx, Keyring &keys, const std::string &board_id, bool include_archived);
 
 // Decrypt one card object (from GET /cards/:id or a list) under its board key.

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "board_data.hpp"
+#include "card_parts.hpp"
 #include "commands.hpp"
 #include "created.hpp"
 #include "crypto/aad.hpp"
@@ -93,9 +94,12 @@ Status cmd_card_show(Ctx &ctx) {
     if (!bk) return bk.failure();
     std::vector<std::string> errors;
     CardView v = card_view(*bk.value(), ref.value().card, errors);
+    auto parts = load_card_parts(ctx, keys, ref.value().card, ref.value().board_id, errors);
+    if (!parts) return parts.failure();
     if (ctx.json) {
         Json o = card_json(v);
         o.set("boardId", ref.value().board_id);
+        add_card_parts_json(o, parts.value());
         if (!errors.empty()) {  // as in board show: the fields marked [cannot decrypt], named
             Json errs = array();
             for (const auto &e : errors) json_array_append_new(errs.get(), json_stringn(e.data(), e.size()));
@@ -109,6 +113,7 @@ Status cmd_card_show(Ctx &ctx) {
             for (const auto &col : b.value().columns)
                 if (col.id == v.column_id) column_name = col.name;
         print_card(v, column_name);
+        print_card_parts(std::cout, parts.value());
     }
     return report_decrypt_errors(errors);
 }

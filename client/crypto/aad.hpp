@@ -31,5 +31,13 @@ inline std::string card(const std::string &id) { return "card:" + id; }
 inline std::string label(const std::string &id) { return "label:" + id; }
 inline std::string comment(const std::string &id) { return "comment:" + id; }
 inline std::string milestone(const std::string &id) { return "milestone:" + id; }
+inline std::string checklist(const std::string &id) { return "checklist:" + id; }
+inline std::string checklist_item(const std::string &id) { return "checklist-item:" + id; }
+inline std::string card_template(const std::string &id) { return "template:" + id; }
+inline std::string custom_field(const std::string &id) { return "custom-field:" + id; }  // name and options
+// A card's value of a custom field is bound to both: it cannot move to another card or field.
+inline std::string field_value(const std::string &card_id, const std::string &field_id) {
+    return "card:" + card_id + "/field:" + field_id;
+}
 
 }  // namespace mskanban::crypto::aad
