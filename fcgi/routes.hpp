@@ -74,6 +74,8 @@ std::vector<Route> column_routes();
 std::vector<Route> card_routes();
 std::vector<Route> label_routes();
 std::vector<Route> assignment_routes();
+std::vector<Route> milestone_routes();
+std::vector<Route> notification_routes();
 std::vector<Route> comment_routes();
 std::vector<Route> checklist_routes();
 std::vector<Route> activity_routes();

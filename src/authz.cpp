@@ -78,6 +78,11 @@ Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &use
     return check(tx, "authz_label", user_id, label_id, need, "label");
 }
 
+Result<Grant> authorize_milestone(pqxx::transaction_base &tx, const std::string &user_id,
+                                   const std::string &milestone_id, Need need) {
+    return check(tx, "authz_milestone", user_id, milestone_id, need, "milestone");
+}
+
 Result<RoomAccess> authorize_room(Tx &tx, const std::string &user_id, const std::string &room) {
     auto colon = room.find(':');
     std::string kind = room.substr(0, colon);

@@ -41,6 +41,8 @@ Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user
 
 Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &user_id,
                                const std::string &label_id, Need need);
+Result<Grant> authorize_milestone(pqxx::transaction_base &tx, const std::string &user_id,
+                                   const std::string &milestone_id, Need need);
 
 struct RoomAccess {
     std::string room;          // "board:<id>" or "card:<id>"

@@ -5,6 +5,7 @@
 #include "authz.hpp"
 #include "boards.hpp"
 #include "ids.hpp"
+#include "notifications.hpp"
 #include "ticks.hpp"
 
 namespace msk {
@@ -12,7 +13,7 @@ namespace msk {
 const LinkKind kCardLabel{"labelId", "a label of this card's board", "label_of_board", "card_label_insert",
                           "card_label_delete", "CARD_LABEL_ADDED", "CARD_LABEL_REMOVED"};
 const LinkKind kCardAssignee{"userId", "a member of this card's workspace", "member_of_board", "card_assignee_insert",
-                             "card_assignee_delete", "CARD_ASSIGNED", "CARD_UNASSIGNED"};
+                             "card_assignee_delete", "CARD_ASSIGNED", "CARD_UNASSIGNED", notify_assigned};
 
 Result<Card> set_card_link(Tx &tx, Redis &redis, const std::string &user_id, const std::string &card_id,
                            const std::string &other_id, const LinkKind &kind, bool attach) {
@@ -30,6 +31,7 @@ Result<Card> set_card_link(Tx &tx, Redis &redis, const std::string &user_id, con
         json_object_set_new(ev.meta.get(), kind.field, json_string(other_id.c_str()));
         record_activity(tx, ev);
         publish_tick_after_commit(tx, redis, std::move(ev));
+        if (attach && kind.on_added) kind.on_added(tx, *a, user_id, other_id, card_id);
     }
     return load_card(tx, card_id);
 }

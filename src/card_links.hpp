@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "authz.hpp"
 #include "cards.hpp"
 #include "db.hpp"
 #include "error.hpp"
@@ -25,6 +26,9 @@ struct LinkKind {
     const char *insert_query;  // ($1 board, $2 card, $3 other): a row when newly linked
     const char *delete_query;  // ($1 board, $2 card, $3 other): a row when unlinked
     const char *added_verb, *removed_verb;
+    // Called when a link is newly added (assignees: notifies the user), or nullptr.
+    void (*on_added)(Tx &tx, const Grant &g, const std::string &actor, const std::string &other_id,
+                     const std::string &card_id) = nullptr;
 };
 
 extern const LinkKind kCardLabel;

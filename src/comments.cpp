@@ -5,6 +5,7 @@
 
 #include "card_parts.hpp"
 #include "ids.hpp"
+#include "notifications.hpp"
 
 namespace msk {
 
@@ -71,6 +72,7 @@ Result<Comment> create_comment(Tx &tx, Redis &redis, const std::string &user_id,
     if (in.mentions) {
         auto st = set_mentions(tx, in.id, a->grant.workspace_id, *in.mentions);
         if (!st) return st.error();
+        notify_mentions(tx, a->grant, user_id, card_id, in.id);
     }
     Comment c = load_comment(tx, in.id);
     card_part_event(tx, redis, *a, user_id, "COMMENT_ADDED", "comment", c.id,
@@ -87,6 +89,7 @@ Result<Comment> update_comment(Tx &tx, Redis &redis, const std::string &user_id,
     if (in.mentions) {
         auto st = set_mentions(tx, comment_id, a->grant.workspace_id, *in.mentions);
         if (!st) return st.error();
+        notify_mentions(tx, a->grant, user_id, a->card_id, comment_id);
     }
     Comment c = load_comment(tx, comment_id);
     card_part_event(tx, redis, *a, user_id, "COMMENT_UPDATED", "comment", comment_id);

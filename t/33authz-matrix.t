@@ -57,6 +57,13 @@ PATCH  /checklist-items/:item               401  404  403  200  200  404
 DELETE /checklist-items/:item               401  404  403  204  204  404
 DELETE /checklists/:list                    401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
+GET    /boards/:board/milestones            401  404  200  200  200  404
+POST   /boards/:board/milestones            401  404  403  201  201  404
+PATCH  /milestones/:ms                      401  404  403  200  200  404
+PUT    /cards/:card/milestone               401  404  403  200  200  404
+DELETE /milestones/:ms                      401  404  403  204  204  404
+GET    /me/notifications                    401  200  200  200  200  200
+POST   /me/notifications/read               401  400  400  400  400  400
 TABLE
 
 my ($extra, $invitee) = map { $t->user } 1 .. 2;
@@ -69,8 +76,9 @@ my $anon = $t->client;
 my $n = 0;
 sub fresh_id { sprintf 'cmx%x%05d%s', $$, ++$n, lc(MSKanban::Test::random_b64(6) =~ s/[^a-z0-9]//gir) }
 
-# One workspace with its members, a board with a label, a column with a card and an
-# empty column.
+# One workspace with its members, a board with a label and a milestone, a column with a
+# card and an empty column, and a notification of the extra member's (nobody else may
+# mark it read: POST /me/notifications/read is a 400 for every caller but them).
 sub seed {
     my ($own, @members) = @_;
     my %f = map { $_ => fresh_id() } qw(ws board col empty card label);
@@ -93,6 +101,10 @@ sub seed {
         $f{list}, $f{board}, $f{card}, envelope(), 'a0');
     $dbh->do('INSERT INTO checklist_items (id, board_id, card_id, checklist_id, enc_text, position) VALUES (?, ?, ?, ?, ?, ?)',
         undef, $f{item}, $f{board}, $f{card}, $f{list}, envelope(), 'a0');
+    $f{$_} = fresh_id() for qw(ms note);
+    $dbh->do('INSERT INTO milestones (id, board_id, enc_name) VALUES (?, ?, ?)', undef, $f{ms}, $f{board}, envelope());
+    $dbh->do(q{INSERT INTO notifications (id, user_id, workspace_id, board_id, card_id, verb, actor_id)
+               VALUES (?, ?, ?, ?, ?, 'CARD_ASSIGNED', ?)}, undef, $f{note}, $extra->id, $f{ws}, $f{board}, $f{card}, $own->id);
     $f{extra} = $extra->id;
     return \%f;
 }
@@ -120,6 +132,10 @@ my %bodies = (
     'POST /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
     'DELETE /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
     'POST /cards/:card/assignments' => sub { my $f = shift; { userId => $f->{extra} } },
+    'POST /boards/:board/milestones' => sub { { encName => envelope(), dueAt => '2027-01-01T00:00:00.000Z' } },
+    'PATCH /milestones/:ms' => sub { { archived => \1 } },
+    'PUT /cards/:card/milestone' => sub { my $f = shift; { milestoneId => $f->{ms} } },
+    'POST /me/notifications/read' => sub { my $f = shift; { upTo => $f->{note} } },
 );
 
 my @roles = ('anonymous', 'non-member', 'viewer', 'member', 'owner', 'foreign');

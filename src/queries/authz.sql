@@ -90,3 +90,19 @@ FROM workspaces w
 JOIN workspace_members m ON m.workspace_id = w.id AND m.user_id = $2
 WHERE w.id = $1
 FOR UPDATE OF w FOR KEY SHARE OF m
+
+-- name: authz_milestone
+SELECT b.workspace_id, b.id AS board_id, '' AS column_id, m.role
+FROM milestones s
+JOIN boards b ON b.id = s.board_id
+JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
+WHERE s.id = $1
+
+-- name: authz_milestone_write
+SELECT b.workspace_id, b.id AS board_id, '' AS column_id, m.role
+FROM milestones s
+JOIN boards b ON b.id = s.board_id
+JOIN workspaces w ON w.id = b.workspace_id
+JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
+WHERE s.id = $1
+FOR KEY SHARE OF w, m
