@@ -16,13 +16,14 @@ import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import sodium from 'libsodium-wrappers-sumo';
+import { sealedWebSocket, until } from './lib/sealed-websocket.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 await sodium.ready;
 const B64 = sodium.base64_variants.URLSAFE_NO_PADDING;
 const key = cfg.key ? sodium.from_base64(cfg.key, B64) : null;
 const NONCE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-const stats = { dropped: 0 };
+const stats = {}; // sent, received, openFailures (dropped: did not open)
 
 const headerLen = (m) => (m[0] === 0 ? 2 : 1);
 
@@ -46,30 +47,7 @@ function open(msg) {
   return plain;
 }
 
-class SealedWebSocket extends WebSocket {
-  send(data) {
-    const plain = data instanceof Uint8Array ? data : new Uint8Array(data);
-    super.send(key ? seal(plain) : plain);
-  }
-
-  set onmessage(fn) {
-    super.onmessage = fn && ((event) => {
-      if (!key) return fn(event);
-      let plain;
-      try {
-        plain = open(new Uint8Array(event.data));
-      } catch {
-        stats.dropped++;
-        return;
-      }
-      fn({ data: plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength) });
-    });
-  }
-
-  get onmessage() {
-    return super.onmessage;
-  }
-}
+const SealedWebSocket = sealedWebSocket({ seal: key && seal, open: key && open, counts: stats });
 
 const providers = [];
 
@@ -83,18 +61,6 @@ function provider(ticket) {
   });
   providers.push(p);
   return { doc, p, text: doc.getText('description') };
-}
-
-function until(cond, ms = 10000) {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const tick = () => {
-      if (cond()) return resolve(true);
-      if (Date.now() - start > ms) return resolve(false);
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

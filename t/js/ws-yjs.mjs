@@ -11,13 +11,14 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import sodium from 'libsodium-wrappers-sumo';
+import { sealedWebSocket, until } from './lib/sealed-websocket.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 await sodium.ready;
 const B64 = sodium.base64_variants.URLSAFE_NO_PADDING;
 const key = cfg.key ? sodium.from_base64(cfg.key, B64) : null;
 const NONCE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-const stats = { sent: 0, received: 0, decryptFailures: 0 };
+const stats = {}; // sent, received, openFailures (messages that did not open)
 
 function seal(plain) {
   const nonce = sodium.randombytes_buf(NONCE);
@@ -33,34 +34,7 @@ function open(sealed) {
     null, sealed.subarray(NONCE), null, sealed.subarray(0, NONCE), key);
 }
 
-// The WebSocket the providers use: with a key, it seals what the provider sends and
-// opens what it receives; the provider itself never knows.
-class SealedWebSocket extends WebSocket {
-  send(data) {
-    const plain = data instanceof Uint8Array ? data : new Uint8Array(data);
-    stats.sent++;
-    super.send(key ? seal(plain) : plain);
-  }
-
-  set onmessage(fn) {
-    super.onmessage = fn && ((event) => {
-      stats.received++;
-      if (!key) return fn(event);
-      let plain;
-      try {
-        plain = open(new Uint8Array(event.data));
-      } catch {
-        stats.decryptFailures++;
-        return;
-      }
-      fn({ data: plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength) });
-    });
-  }
-
-  get onmessage() {
-    return super.onmessage;
-  }
-}
+const SealedWebSocket = sealedWebSocket({ seal: key && seal, open: key && open, counts: stats });
 
 const providers = [];
 
@@ -74,18 +48,6 @@ function provider(room, ticket) {
   });
   providers.push(p);
   return { doc, p, text: doc.getText('description') };
-}
-
-function until(cond, ms = 10000) {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const tick = () => {
-      if (cond()) return resolve(true);
-      if (Date.now() - start > ms) return resolve(false);
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 const connected = (x) => until(() => x.p.wsconnected);
