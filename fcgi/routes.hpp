@@ -78,6 +78,8 @@ std::vector<Route> milestone_routes();
 std::vector<Route> notification_routes();
 std::vector<Route> comment_routes();
 std::vector<Route> checklist_routes();
+std::vector<Route> webhook_routes();
+std::vector<Route> automation_routes();
 std::vector<Route> activity_routes();
 std::vector<Route> live_poll_routes();
 // Every route, in table order.

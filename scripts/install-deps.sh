@@ -30,7 +30,7 @@ done
 add "run: compiler and autotools" build-essential autoconf automake libtool autoconf-archive pkg-config
 add "run: libraries the server links" libfcgi-dev libpqxx-dev libhiredis-dev libjansson-dev \
   libsodium-dev libargon2-dev liboath-dev
-add "run: libraries the client CLI links" libcurl4-openssl-dev libqrencode-dev
+add "run: libraries the client CLI and mskanban-jobs (webhooks) link" libcurl4-openssl-dev libqrencode-dev
 add "run: make check (unit tests, built with the programs)" cpputest
 add "run: build the nginx module against Debian's nginx" nginx-dev
 add "run: the stack's servers" nginx postgresql redis-server

@@ -21,9 +21,12 @@ Event make_event(const std::string &workspace_id, const std::string &board_id, c
 void record_activity(Tx &tx, Event &e) {
     tx.note_scope(e.workspace_id, e.board_id);
     e.id = new_id();
-    std::optional<std::string> board;
+    std::optional<std::string> board, actor;
     if (!e.board_id.empty()) board = e.board_id;
-    auto r = tx.exec_prepared("activity_insert", e.id, e.workspace_id, board, e.actor_id, e.verb, e.target_type,
+    if (!e.actor_id.empty()) actor = e.actor_id;  // none for the job runner's events
+    // The same statement writes the event's webhook deliveries (the outbox, see
+    // src/queries/activity.sql), so every verb gets them.
+    auto r = tx.exec_prepared("activity_insert", e.id, e.workspace_id, board, actor, e.verb, e.target_type,
                               e.target_id, dump(e.meta.get()));
     e.created_at = r[0]["created_at"].as<std::string>();
 }

@@ -29,7 +29,9 @@ Event make_event(const std::string &workspace_id, const std::string &board_id, c
                  const char *verb, const char *target_type, const std::string &target_id);
 
 // Inserts the activity row in `tx` and fills e.id and e.created_at; notes the event's
-// workspace and board as the request's scope (Tx::note_scope).
+// workspace and board as the request's scope (Tx::note_scope). The same statement
+// writes a delivery for each of the board's webhooks that takes the verb (the
+// transactional outbox). An empty actor_id is stored as none (the job runner's events).
 void record_activity(Tx &tx, Event &e);
 
 // The tick / feed JSON for an event: {boardId, verb, actorId, targetType, targetId,

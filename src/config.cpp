@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base64url.hpp"
+#include "netguard.hpp"
 
 namespace msk {
 
@@ -142,6 +143,29 @@ const std::map<std::string, Setter> &setters() {
             c.test_fault_injection = *b;
             return "";
         };
+        t["webhook_allow_networks"] = [](Config &c, const std::string &v) -> std::string {
+            c.webhook_allow_networks.clear();
+            std::stringstream ss(v);
+            std::string item;
+            while (std::getline(ss, item, ',')) {
+                item = trim(item);
+                if (item.empty()) continue;
+                if (!parse_cidr(item)) return "a comma-separated list of networks such as 10.0.0.0/8, fd00::/8";
+                c.webhook_allow_networks.push_back(item);
+            }
+            return "";
+        };
+        t["webhook_retry_scale"] = [](Config &c, const std::string &v) -> std::string {
+            char *end = nullptr;
+            double d = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || !(d > 0 && d <= 1)) return "a number greater than 0, at most 1";
+            c.webhook_retry_scale = d;
+            return "";
+        };
+        t["webhook_timeout_ms"] = int_key(&Config::webhook_timeout_ms, 100, 60000);
+        t["webhook_max_response_bytes"] = int_key(&Config::webhook_max_response_bytes, 1024, 16L << 20);
+        t["jobs_concurrency"] = int_key(&Config::jobs_concurrency, 1, 1000);
+        t["jobs_gc_interval"] = duration_key(&Config::jobs_gc_interval_s);
         t["redis_password"] = string_key(&Config::redis_password);
         t["redis_db"] = [](Config &c, const std::string &v) -> std::string {
             auto n = parse_long(v, 0, 1000000);

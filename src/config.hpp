@@ -49,6 +49,15 @@ struct Config {
     bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.
     long live_poll_wait_ms = 5000;
+    // Webhooks and mskanban-jobs (docs/internals.md, "Webhooks"). The allow-list holds
+    // CIDRs the address guard admits (src/netguard.hpp); the retry scale multiplies the
+    // retry schedule (tests shrink it); the cap bounds the answer read from a receiver.
+    std::vector<std::string> webhook_allow_networks;
+    double webhook_retry_scale = 1.0;
+    long webhook_timeout_ms = 10000;
+    long webhook_max_response_bytes = 65536;
+    long jobs_concurrency = 16;
+    long jobs_gc_interval_s = 600;
     // Server secrets (raw 32-byte keys, decoded from hex)
     std::string secrets_file;
     std::string at_rest_key;

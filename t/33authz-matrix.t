@@ -57,6 +57,16 @@ PATCH  /checklist-items/:item               401  404  403  200  200  404
 DELETE /checklist-items/:item               401  404  403  204  204  404
 DELETE /checklists/:list                    401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
+GET    /boards/:board/webhooks              401  404  403  403  200  404
+POST   /boards/:board/webhooks              401  404  403  403  201  404
+PATCH  /webhooks/:hook                      401  404  403  403  200  404
+GET    /webhooks/:hook/deliveries           401  404  403  403  200  404
+POST   /webhooks/deliveries/:dlv/requeue    401  404  403  403  204  404
+DELETE /webhooks/:hook                      401  404  403  403  204  404
+GET    /boards/:board/automations           401  404  200  200  200  404
+POST   /boards/:board/automations           401  404  403  201  201  404
+PATCH  /automations/:auto                   401  404  403  200  200  404
+DELETE /automations/:auto                   401  404  403  204  204  404
 GET    /boards/:board/milestones            401  404  200  200  200  404
 POST   /boards/:board/milestones            401  404  403  201  201  404
 PATCH  /milestones/:ms                      401  404  403  200  200  404
@@ -97,6 +107,15 @@ sub seed {
     $dbh->do('INSERT INTO comments (id, board_id, card_id, author_id, enc_body) VALUES (?, ?, ?, ?, ?)', undef,
         $f{cmt}, $f{board}, $f{card}, $members[0][0]->id, envelope());
     $dbh->do('INSERT INTO labels (id, board_id, enc_name, colour) VALUES (?, ?, ?, ?)', undef, $f{label}, $f{board}, envelope(), 'red');
+    # A webhook that takes no verb (so no cell makes deliveries), with one dead delivery;
+    # an automation.
+    ($f{hook}, $f{auto}, $f{dlv}) = (fresh_id(), fresh_id(), $dbh->selectrow_array('SELECT msk_ulid()'));
+    $dbh->do(q{INSERT INTO webhooks (id, board_id, url, events, enc_secret) VALUES (?, ?, 'http://127.0.0.2:9/hook', '{X_NONE}', 'x')},
+        undef, $f{hook}, $f{board});
+    $dbh->do(q{INSERT INTO webhook_deliveries (id, webhook_id, activity_id, verb, payload, state) VALUES (?, ?, 'x', 'X_NONE', ?, 'dead')},
+        undef, $f{dlv}, $f{hook}, Mojo::JSON::encode_json({ verb => 'X_NONE', boardId => $f{board}, cardId => undef, actorId => undef,
+            timestamp => '2026-01-01T00:00:00.000Z', metadata => {} }));
+    $dbh->do(q{INSERT INTO automations (id, board_id, trigger, enc_body) VALUES (?, ?, 'card_moved', ?)}, undef, $f{auto}, $f{board}, envelope());
     $dbh->do('INSERT INTO checklists (id, board_id, card_id, enc_title, position) VALUES (?, ?, ?, ?, ?)', undef,
         $f{list}, $f{board}, $f{card}, envelope(), 'a0');
     $dbh->do('INSERT INTO checklist_items (id, board_id, card_id, checklist_id, enc_text, position) VALUES (?, ?, ?, ?, ?, ?)',
@@ -128,6 +147,10 @@ my %bodies = (
     'PATCH /checklist-items/:item' => sub { { done => \1 } },
     'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
     'POST /boards/:board/labels' => sub { { encName => envelope(), colour => 'teal' } },
+    'POST /boards/:board/webhooks' => sub { { url => 'http://127.0.0.2:9/hook', events => ['X_NONE'] } },
+    'PATCH /webhooks/:hook' => sub { { enabled => \0 } },
+    'POST /boards/:board/automations' => sub { { trigger => 'card_created', encBody => envelope() } },
+    'PATCH /automations/:auto' => sub { { enabled => \0 } },
     'PATCH /labels/:label' => sub { { colour => '#00ff7f' } },
     'POST /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
     'DELETE /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },

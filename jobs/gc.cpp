@@ -1,0 +1,28 @@
+// Periodic clean-up (see gc.hpp). Queries in src/queries/gc.sql and jobs.sql.
+#include "gc.hpp"
+
+#include "idempotency.hpp"
+#include "log.hpp"
+
+namespace msk {
+
+void run_gc(Db &db, const Config &cfg) {
+    try {
+        pqxx::work tx(db.conn());
+        if (!tx.exec_prepared("gc_try_lock")[0]["locked"].as<bool>()) return;
+        auto sessions = tx.exec_prepared("gc_sessions", cfg.session_idle_s);
+        auto keys = tx.exec_prepared("gc_idempotency_keys", kIdempotencyHours * 3600);
+        auto deliveries = tx.exec_prepared("jobs_gc_deliveries", kDeliveryRetentionDays * 86400);
+        tx.commit();
+        log_info("jobs: gc deleted " + std::to_string(sessions.affected_rows()) + " ended sessions, " +
+                 std::to_string(keys.affected_rows()) + " expired idempotency keys, " +
+                 std::to_string(deliveries.affected_rows()) + " finished deliveries");
+    } catch (const pqxx::broken_connection &e) {
+        db.reset();
+        log_warn(std::string("jobs: gc skipped: ") + e.what());
+    } catch (const std::exception &e) {
+        log_warn(std::string("jobs: gc failed: ") + e.what());
+    }
+}
+
+}  // namespace msk
