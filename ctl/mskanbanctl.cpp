@@ -4,12 +4,16 @@
 //   health         check PostgreSQL and Redis with the config's settings
 //   gen-secrets    print a new secrets file (at_rest_key, hash_key) on stdout
 //   gc             delete rows that can never be used again (ended sessions, expired
-//                  idempotency keys); safe to run at any time, e.g. daily from cron
+//                  idempotency keys) and attachment files no row needs (of deleted
+//                  cards, boards, workspaces; uploads that never committed, after an
+//                  hour); safe to run at any time, e.g. daily from cron
+//   check          report attachment rows whose file is missing (exit 1 if any)
 #include <sodium.h>
 
 #include <cstring>
 #include <iostream>
 
+#include "attachment_ctl.hpp"
 #include "base64url.hpp"
 #include "config.hpp"
 #include "crypto.hpp"
@@ -20,7 +24,7 @@
 using namespace msk;
 
 static int usage() {
-    std::cerr << "usage: mskanbanctl [-c mskanban.conf] migrate|check-config|health|gc|gen-secrets\n";
+    std::cerr << "usage: mskanbanctl [-c mskanban.conf] migrate|check-config|health|gc|check|gen-secrets\n";
     return 2;
 }
 
@@ -67,9 +71,25 @@ static int cmd_gc(const Config &cfg) {
         tx.commit();
         std::cout << "deleted " << sessions.affected_rows() << " ended sessions, " << keys.affected_rows()
                   << " expired idempotency keys\n";
+        auto files = gc_attachment_files(db.conn(), cfg, kOrphanMinAgeS);
+        std::cout << "removed " << files.queued << " attachment files of deleted rows, " << files.orphans
+                  << " uncommitted attachment files\n";
         return 0;
     } catch (const std::exception &e) {
         std::cerr << "mskanbanctl: gc failed: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+// Rows whose attachment file is missing (or has another size than stored).
+static int cmd_check(const Config &cfg) {
+    try {
+        Db db(cfg.database_url);
+        long problems = check_attachment_files(db.conn(), cfg, std::cout);
+        std::cout << (problems ? std::to_string(problems) + " problems\n" : std::string("attachments ok\n"));
+        return problems ? 1 : 0;
+    } catch (const std::exception &e) {
+        std::cerr << "mskanbanctl: check failed: " << e.what() << "\n";
         return 1;
     }
 }
@@ -105,5 +125,6 @@ int main(int argc, char **argv) {
     if (cmd == "migrate") return cmd_migrate(*cfg);
     if (cmd == "health") return cmd_health(*cfg);
     if (cmd == "gc") return cmd_gc(*cfg);
+    if (cmd == "check") return cmd_check(*cfg);
     return usage();
 }

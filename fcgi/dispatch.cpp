@@ -1,6 +1,8 @@
 // Request pipeline and error mapping.
 #include "dispatch.hpp"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <csignal>
 
@@ -16,18 +18,22 @@ namespace {
 
 bool is_mutation(const std::string &method) { return method != "GET" && method != "HEAD"; }
 
-bool is_json_type(const std::string &ct) {
+std::string media_type(const std::string &ct) {
     std::string base = ct.substr(0, ct.find(';'));
     while (!base.empty() && base.back() == ' ') base.pop_back();
     for (auto &c : base) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    return base == "application/json";
+    return base;
 }
+bool is_json_type(const std::string &ct) { return media_type(ct) == "application/json"; }
 
 // Mutations must be JSON (a cross-site form cannot send that without a preflight) and,
-// when the browser says where it came from, come from an allowed origin.
-Status check_csrf(const Config &cfg, const Request &req) {
+// when the browser says where it came from, come from an allowed origin. An upload
+// route takes application/octet-stream instead (no form can send that either).
+Status check_csrf(const Config &cfg, const Request &req, bool upload) {
     bool needs_type = req.method != "DELETE" || !req.body.empty();
-    if (needs_type && !is_json_type(req.header("content-type")))
+    if (upload && media_type(req.header("content-type")) != "application/octet-stream")
+        return Error{415, "UNSUPPORTED_MEDIA_TYPE", "uploads require Content-Type: application/octet-stream", {}};
+    if (needs_type && !upload && !is_json_type(req.header("content-type")))
         return Error{415, "UNSUPPORTED_MEDIA_TYPE", "mutations require Content-Type: application/json", {}};
     std::string origin = req.header("origin");
     if (!origin.empty()) {
@@ -67,6 +73,15 @@ bool uses_idempotency_key(const Ctx &ctx, const Route &route) {
            !ctx.req.header("idempotency-key").empty();
 }
 
+// What an Idempotency-Key's request hash covers as the body: an upload's bytes are a
+// file, so its id, envelope and size stand for them.
+std::string hashed_body(const Request &req) {
+    if (req.body_file.empty()) return req.body;
+    struct stat st;
+    long long size = stat(req.body_file.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
+    return "upload " + req.header("x-attachment-id") + " " + req.header("x-attachment-meta") + " " + std::to_string(size);
+}
+
 // Tests only (config test_fault_injection): a request with this header value kills its
 // worker right after COMMIT, before any response is written, as a crash would.
 void maybe_crash_after_commit(const Ctx &ctx) {
@@ -98,7 +113,7 @@ Result<Response> attempt(Ctx &ctx, const Route &route, bool first) {
     if (uses_idempotency_key(ctx, route)) {
         key = req.header("idempotency-key");
         auto claim = idempotency_claim(tx, ctx.auth->user_id, key,
-                                       idempotency_request_hash(req.method, req.path, req.body));
+                                       idempotency_request_hash(req.method, req.path, hashed_body(req)));
         if (!claim) return claim.error();
         if (claim->replay) {
             tx.commit();  // the session touch
@@ -148,7 +163,7 @@ Result<Response> run(Ctx &ctx, bool body_too_large) {
     req.params = m->params;
     if (body_too_large) return too_large();
     if (is_mutation(req.method) && !internal_only) {
-        auto st = check_csrf(ctx.svc.cfg, req);
+        auto st = check_csrf(ctx.svc.cfg, req, route.upload);
         if (!st) return st.error();
     }
     return with_one_retry(ctx, [&](bool first) { return attempt(ctx, route, first); });

@@ -16,6 +16,9 @@ struct Request {
     std::map<std::string, std::string> headers;  // lower-case names
     std::string remote_addr;
     std::string body;
+    // An upload's body: the file the web server wrote (nginx $request_body_file) or the
+    // worker spooled (fcgi/upload_spool.hpp); `body` is then empty.
+    std::string body_file;
     std::string request_id;
     bool internal = false;  // came through an nginx internal location
     std::map<std::string, std::string> params;  // from the route pattern

@@ -60,6 +60,9 @@ struct Route {
     Access access;
     const char *limit_group;  // "read", "mutation", "login", ...; nullptr = none
     Replay replay = Replay::store;
+    // The body is a file upload (Content-Type application/octet-stream), received by the
+    // web server into a file (Request::body_file), never read into memory.
+    bool upload = false;
 };
 
 std::vector<Route> health_routes();
@@ -82,6 +85,7 @@ std::vector<Route> webhook_routes();
 std::vector<Route> automation_routes();
 std::vector<Route> activity_routes();
 std::vector<Route> live_poll_routes();
+std::vector<Route> attachment_routes();
 // Every route, in table order.
 const std::vector<Route> &all_routes();
 

@@ -14,6 +14,7 @@
 #include "housekeeping.hpp"
 #include "log.hpp"
 #include "timeutil.hpp"
+#include "upload_spool.hpp"
 
 namespace msk {
 
@@ -129,8 +130,16 @@ void worker_loop(const Config &cfg, int listen_fd, int wake_fd, const std::atomi
         Request req = build_request(r, cfg, ok_path);
         set_log_request_id(req.request_id);
         Response res;
-        bool too_large = !read_body(r, cfg.max_body_bytes, req.body);
+        // An upload arrives as a file nginx wrote (its body is not passed on); without
+        // one, an upload route spools stdin to disk, any other reads it into memory.
+        req.body_file = param(r, "MSKANBAN_BODY_FILE");
+        UploadSpool spool;
+        SpoolResult spooled = req.body_file.empty() ? spool_upload(r, cfg, req, spool) : SpoolResult::ok;
+        bool too_large = spooled == SpoolResult::too_large;
+        if (spooled == SpoolResult::none) too_large = !read_body(r, cfg.max_body_bytes, req.body);
         if (!ok_path) res = error_response(not_found("no such route"));
+        else if (spooled == SpoolResult::no_space)
+            res = error_response(Error{507, "INSUFFICIENT_STORAGE", "the server has no room for this file; try again later", {}});
         else res = dispatch(svc, req, too_large);
         write_response(r, req, res);
         FCGX_Finish_r(&r);

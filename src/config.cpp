@@ -134,6 +134,24 @@ const std::map<std::string, Setter> &setters() {
             return "";
         };
         t["live_poll_wait_ms"] = int_key(&Config::live_poll_wait_ms, 0, 25000);
+        t["attachment_dir"] = [](Config &c, const std::string &v) -> std::string {
+            if (!v.empty() && (v[0] != '/' || v.back() == '/')) return "an absolute directory path (no trailing slash), or empty";
+            c.attachment_dir = v;
+            return "";
+        };
+        t["attachment_max_bytes"] = int_key(&Config::attachment_max_bytes, 1, 1L << 30);
+        t["attachment_workspace_quota_bytes"] = int_key(&Config::attachment_workspace_quota_bytes, 0, 1L << 50);
+        t["attachment_min_free_bytes"] = int_key(&Config::attachment_min_free_bytes, 0, 1L << 50);
+        t["attachment_delivery"] = [](Config &c, const std::string &v) -> std::string {
+            if (v != "x-accel-redirect" && v != "x-sendfile") return "x-accel-redirect or x-sendfile";
+            c.attachment_delivery = v;
+            return "";
+        };
+        t["attachment_accel_prefix"] = [](Config &c, const std::string &v) -> std::string {
+            if (v.empty() || v[0] != '/' || v.back() != '/') return "a URI prefix such as /_mskanban/attachments/";
+            c.attachment_accel_prefix = v;
+            return "";
+        };
         t["db_statement_timeout_ms"] = int_key(&Config::db_statement_timeout_ms, 0, 3600000);
         t["db_lock_timeout_ms"] = int_key(&Config::db_lock_timeout_ms, 0, 3600000);
         t["db_idle_in_transaction_timeout_ms"] = int_key(&Config::db_idle_in_transaction_timeout_ms, 0, 3600000);
@@ -219,7 +237,7 @@ const std::map<std::string, Setter> &setters() {
         t["login_backoff_after"] = int_key(&Config::login_backoff_after, 1, 1000);
         t["login_lock_failures"] = int_key(&Config::login_lock_failures, 1, 1000);
         t["login_lock_window"] = duration_key(&Config::login_lock_window_s);
-        for (const char *group : {"login", "register", "mutation", "read", "lookup"}) {
+        for (const char *group : {"login", "register", "mutation", "read", "lookup", "upload"}) {
             std::string name = group;
             t["rate_limit." + name] = [name](Config &c, const std::string &v) -> std::string {
                 auto r = parse_rate_limit(v);

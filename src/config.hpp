@@ -49,6 +49,17 @@ struct Config {
     bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.
     long live_poll_wait_ms = 5000;
+    // Attachments (src/attachments.hpp). attachment_dir empty: uploads answer 503.
+    // Uploads arrive as a file nginx wrote (client_body_temp_path, on the same filesystem
+    // as attachment_dir: the worker renames it); downloads go out as `attachment_delivery`
+    // ("x-accel-redirect" to attachment_accel_prefix + name, or "x-sendfile" with the
+    // full path for Apache mod_xsendfile and lighttpd).
+    std::string attachment_dir;
+    long attachment_max_bytes = 25L << 20;               // per file (plaintext size)
+    long attachment_workspace_quota_bytes = 1L << 30;    // stored bytes per workspace; 0 = none
+    long attachment_min_free_bytes = 64L << 20;          // below this free space: 507
+    std::string attachment_delivery = "x-accel-redirect";
+    std::string attachment_accel_prefix = "/_mskanban/attachments/";
     // Webhooks and mskanban-jobs (docs/internals.md, "Webhooks"). The allow-list holds
     // CIDRs the address guard admits (src/netguard.hpp); the retry scale multiplies the
     // retry schedule (tests shrink it); the cap bounds the answer read from a receiver.
@@ -72,10 +83,10 @@ struct Config {
     long login_backoff_after = 3;
     long login_lock_failures = 10;
     long login_lock_window_s = 900;
-    // Rate limits by group: login, register, mutation, read, lookup
+    // Rate limits by group: login, register, mutation, read, lookup, upload
     std::map<std::string, RateLimitRule> rate_limits = {
         {"login", {10, 60}}, {"register", {5, 3600}}, {"mutation", {60, 60}},
-        {"read", {600, 60}}, {"lookup", {30, 60}}};
+        {"read", {600, 60}}, {"lookup", {30, 60}}, {"upload", {30, 60}}};
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;

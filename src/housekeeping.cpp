@@ -2,6 +2,7 @@
 // and src/queries/idempotency.sql.
 #include "housekeeping.hpp"
 
+#include "attachments.hpp"
 #include "idempotency.hpp"
 #include "log.hpp"
 
@@ -16,6 +17,9 @@ void housekeeping_tick(Db &db, const Config &cfg, int64_t now_ms, int64_t &next_
         auto keys = tx.exec_prepared("idem_gc_batch", kIdempotencyHours * 3600, kHousekeepingBatch);
         auto sessions = tx.exec_prepared("gc_sessions_batch", cfg.session_idle_s, kHousekeepingBatch);
         tx.commit();
+        // Files of deleted cards, boards and workspaces (queued by a trigger).
+        long files = purge_attachment_trash(db.conn(), cfg, kHousekeepingBatch);
+        if (files) log_info("housekeeping: removed " + std::to_string(files) + " attachment files of deleted rows");
         if (keys.affected_rows() || sessions.affected_rows())
             log_info("housekeeping: deleted " + std::to_string(keys.affected_rows()) + " expired idempotency keys, " +
                      std::to_string(sessions.affected_rows()) + " ended sessions");
