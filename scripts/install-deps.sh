@@ -45,6 +45,7 @@ for s in "${sets[@]}"; do
       add "test: TOTP codes" oathtool
       add "test: scripts/run-valgrind, make valgrind-nginx-module" valgrind
       add "test: nchan, compared with the live stream" libnginx-mod-nchan
+      add "test: backtraces of crashed nginx workers (t/55nginx-nchan.t)" gdb
       add "test: the API behind Apache and lighttpd" apache2 libapache2-mod-fcgid lighttpd
       ;;
     bench) add "bench: HTTP load generator" wrk

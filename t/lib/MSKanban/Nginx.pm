@@ -10,6 +10,7 @@ package MSKanban::Nginx;
 #       listen => 'sndbuf=4k', log => '$pid $status $request_uri', error_level => 'info',
 #       worker_connections => 1024, stop_timeout => 10,
 #       preload => [other module .so, loaded before ours], postload => [..., after ours],
+#       main => "more main-context directives;",
 #       ready => sub { my $self = shift; ...number of workers ready... });
 use strict;
 use warnings;
@@ -60,11 +61,13 @@ sub new {
     my $log = $o{log} // '$pid $status $request_uri';
     my $error_level = $o{error_level} // 'info';
     my $connections = $o{worker_connections} // 1024;
+    my $main = $o{main} // '';
     my $load = join "\n", map {"load_module \"$_\";"} @{ $o{preload} // [] }, $o{so}, @{ $o{postload} // [] };
     open my $fh, '>', "$prefix/nginx.conf" or croak $!;
     print $fh <<CONF;
 $load
 $user
+$main
 worker_processes $workers;
 $process
 pid "$prefix/nginx.pid";
