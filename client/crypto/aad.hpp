@@ -35,6 +35,8 @@ inline std::string checklist(const std::string &id) { return "checklist:" + id; 
 inline std::string checklist_item(const std::string &id) { return "checklist-item:" + id; }
 inline std::string card_template(const std::string &id) { return "template:" + id; }
 inline std::string custom_field(const std::string &id) { return "custom-field:" + id; }  // name and options
+// An attachment's envelope (name, type, size) and every chunk of its file stream.
+inline std::string attachment(const std::string &id) { return "attachment:" + id; }
 // A card's value of a custom field is bound to both: it cannot move to another card or field.
 inline std::string field_value(const std::string &card_id, const std::string &field_id) {
     return "card:" + card_id + "/field:" + field_id;
