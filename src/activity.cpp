@@ -3,6 +3,7 @@
 
 #include "authz.hpp"
 #include "ids.hpp"
+#include "page_cursor.hpp"
 
 namespace msk {
 
@@ -39,19 +40,14 @@ json_t *event_json(const Event &e) {
 
 Result<ActivityPage> list_activity(Tx &tx, const std::string &user_id, const std::string &board_id,
                                    const std::optional<std::string> &before, int limit) {
-    long long cursor = 0;  // 0 = from the newest
-    if (before) {
-        bool digits = !before->empty() && before->size() <= 18;
-        for (char c : *before) digits = digits && c >= '0' && c <= '9';
-        if (!digits) return bad_request("\"before\" is not a cursor from this feed");
-        cursor = std::stoll(*before);
-    }
+    auto cursor = parse_seq_cursor(before, "before");  // 0 = from the newest
+    if (!cursor) return cursor.error();
     auto a = authorize_board(tx, user_id, board_id, Need::read);
     if (!a) return a.error();
     // Two statements rather than one with `cursor = 0 OR seq < cursor`: each keeps an
     // index-bound plan once prepared (see src/queries/activity.sql).
-    auto rows = cursor == 0 ? tx.exec_prepared("activity_page_first", board_id, limit + 1)
-                            : tx.exec_prepared("activity_page_before", board_id, cursor, limit + 1);
+    auto rows = *cursor == 0 ? tx.exec_prepared("activity_page_first", board_id, limit + 1)
+                             : tx.exec_prepared("activity_page_before", board_id, *cursor, limit + 1);
     ActivityPage page;
     for (const auto &row : rows) {
         if (static_cast<int>(page.items.size()) == limit) break;

@@ -6,6 +6,7 @@
 #include "card_parts.hpp"
 #include "ids.hpp"
 #include "notifications.hpp"
+#include "page_cursor.hpp"
 
 namespace msk {
 
@@ -46,15 +47,10 @@ Result<CommentPage> list_comments(Tx &tx, const std::string &user_id, const std:
                                   const std::optional<std::string> &after, int limit) {
     auto a = authorize_card_parts(tx, user_id, card_id, Need::read);
     if (!a) return a.error();
-    long long cursor = 0;
-    if (after) {
-        bool digits = !after->empty() && after->size() <= 18;
-        for (char c : *after) digits = digits && c >= '0' && c <= '9';
-        if (!digits) return bad_request("\"after\" is not a cursor from this list");
-        cursor = std::stoll(*after);
-    }
+    auto cursor = parse_seq_cursor(after, "after");
+    if (!cursor) return cursor.error();
     CommentPage page;
-    for (const auto &row : tx.exec_prepared("comments_of_card", card_id, cursor, limit + 1))
+    for (const auto &row : tx.exec_prepared("comments_of_card", card_id, *cursor, limit + 1))
         page.items.push_back(comment_from(row));
     if (static_cast<int>(page.items.size()) > limit) {
         page.items.pop_back();

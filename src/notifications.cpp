@@ -2,6 +2,7 @@
 #include "notifications.hpp"
 
 #include "ids.hpp"
+#include "page_cursor.hpp"
 
 namespace msk {
 
@@ -47,15 +48,10 @@ void notify_mentions(Tx &tx, const Grant &g, const std::string &actor, const std
 
 Result<NotificationPage> list_notifications(Tx &tx, const std::string &user_id,
                                             const std::optional<std::string> &before, int limit, bool unread_only) {
-    long long cursor = 0;  // 0 = from the newest
-    if (before) {
-        bool digits = !before->empty() && before->size() <= 18;
-        for (char c : *before) digits = digits && c >= '0' && c <= '9';
-        if (!digits) return bad_request("\"before\" is not a cursor from this list");
-        cursor = std::stoll(*before);
-    }
+    auto cursor = parse_seq_cursor(before, "before");  // 0 = from the newest
+    if (!cursor) return cursor.error();
     NotificationPage page;
-    for (const auto &row : tx.exec_prepared("notifications_page", user_id, cursor, limit + 1, unread_only))
+    for (const auto &row : tx.exec_prepared("notifications_page", user_id, *cursor, limit + 1, unread_only))
         page.items.push_back(notification_from(row));
     if (static_cast<int>(page.items.size()) > limit) {
         page.items.pop_back();

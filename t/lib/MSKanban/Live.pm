@@ -79,7 +79,7 @@ sub new {
 # An SSE stream: stream($path, user => $client, last_event_id => $id, query => '...')
 sub stream {
     my ($self, $path, %o) = @_;
-    return MSKanban::Live::Stream->new($self->url . $path, %o);
+    return MSKanban::Live::Stream->new($self->url . $path, ($self->{tls} ? (ca => $self->{tls}) : ()), %o);
 }
 
 package MSKanban::Live::Stream;
@@ -93,6 +93,7 @@ sub new {
     my ($class, $url, %o) = @_;
     my $self = bless { url => $url, events => [], comments => 0, raw => '', buf => '', done => 0 }, $class;
     my $ua = Mojo::UserAgent->new(inactivity_timeout => 0, request_timeout => 0, connect_timeout => 10);
+    $ua->ca($o{ca}) if $o{ca};    # https: the CA file that signed the server's certificate
     my %h = (Accept => 'text/event-stream');
     if (my $u = $o{user}) {
         $ua->socket_options({ LocalAddr => $u->ip });

@@ -11,6 +11,7 @@ package MSKanban::Nginx;
 #       worker_connections => 1024, stop_timeout => 10,
 #       preload => [other module .so, loaded before ours], postload => [..., after ours],
 #       main => "more main-context directives;",
+#       tls => {cert => $pem, key => $pem} (listens with TLS; clients trust $pem),
 #       ready => sub { my $self = shift; ...number of workers ready... });
 use strict;
 use warnings;
@@ -51,6 +52,11 @@ sub new {
     my $port = free_port();
     my $http = join '', map {"    $_ $o{http}{$_};\n"} sort keys %{ $o{http} // {} };
     my $listen = $o{listen} // '';
+    my $tls = '';
+    if ($o{tls}) {
+        $listen = "ssl $listen";
+        $tls = qq{ssl_certificate "$o{tls}{cert}";\n        ssl_certificate_key "$o{tls}{key}";};
+    }
     # The stack's web user: its group may use the FastCGI socket (0660).
     my $user = $> == 0 ? 'user ' . ($t->env('MSKANBAN_WEB_USER') // 'www-data') . ' ' . ($t->env('MSKANBAN_WEB_GROUP') // 'www-data') . ';' : '';
     my $redis_pw = length($ENV{REDISCLI_AUTH} // '') ? "mskanban_redis_password $ENV{REDISCLI_AUTH};" : '';
@@ -88,6 +94,7 @@ $http
     upstream mskanban_fcgi { server "unix:$fcgi"; }
     server {
         listen 127.0.0.1:$port reuseport $listen;
+        $tls
         include "$src/conf/nginx/mskanban-api.conf";
         $o{server}
     }
@@ -95,7 +102,7 @@ $http
 CONF
     close $fh;
     my $self = bless { t => $t, prefix => $prefix, port => $port, workers => $workers, valgrind => $valgrind,
-                       name => $name, owner => $$, ready => $o{ready},
+                       name => $name, owner => $$, ready => $o{ready}, tls => $o{tls} && $o{tls}{cert},
                        stop_timeout => $o{stop_timeout} // 10 }, $class;
     $self->start;
     return $self;

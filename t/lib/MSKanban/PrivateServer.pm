@@ -11,7 +11,8 @@ use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 
 sub port { $_[0]{port} }
-sub url { 'http://127.0.0.1:' . $_[0]{port} }
+# https when the server listens with TLS ({tls} holds its certificate, the clients' CA)
+sub url { ($_[0]{tls} ? 'https' : 'http') . '://127.0.0.1:' . $_[0]{port} }
 sub prefix { $_[0]{prefix} }
 
 sub log_text {

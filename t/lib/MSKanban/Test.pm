@@ -57,6 +57,7 @@ sub src { $_[0]{env}{MSKANBAN_SRC} }
 # A new anonymous client. Each gets its own source address in 127.0.0.0/8 so per-IP rate
 # limits of one test do not spill into another. client(base => "http://.../api") talks to
 # another server (a test's private nginx) with the same checks.
+# client(base => 'https://...', ca => $pem) trusts that certificate (a test's TLS nginx).
 sub client {
     my ($self, %opt) = @_;
     return MSKanban::Test::Client->new($self, %opt);
@@ -218,6 +219,7 @@ use Mojo::JSON qw(encode_json decode_json);
 sub new {
     my ($class, $t, %opt) = @_;
     my $ua = Mojo::UserAgent->new(max_redirects => 0, request_timeout => 30, inactivity_timeout => 30);
+    $ua->ca($opt{ca}) if $opt{ca};    # https: the CA file that signed the server's certificate
     my $ip = $opt{ip} // $t->next_ip;
     $ua->socket_options({ LocalAddr => $ip });
     return bless { t => $t, ua => $ua, ip => $ip, base => $opt{base} }, $class;

@@ -78,7 +78,7 @@ sub new {
         worker_connections => 4096, stop_timeout => 15, ready => sub { $_[0]->ready_count });
 }
 
-sub ws_url { 'ws://127.0.0.1:' . $_[0]{port} }
+sub ws_url { ($_[0]{tls} ? 'wss' : 'ws') . '://127.0.0.1:' . $_[0]{port} }
 
 sub ready_count {
     my ($self) = @_;
@@ -97,7 +97,7 @@ sub status {
 sub connect {
     my ($self, $path, %o) = @_;
     $path .= ($path =~ /\?/ ? '&' : '?') . "t=$o{ticket}" if defined $o{ticket};
-    return MSKanban::WS::Raw->new($self->{port}, $path, %o);
+    return MSKanban::WS::Raw->new($self->{port}, $path, ($self->{tls} ? (tls => $self->{tls}) : ()), %o);
 }
 
 package MSKanban::WS::Raw;
@@ -118,6 +118,12 @@ sub new {
     binmode $s;
     if ($o{rcvbuf}) {
         setsockopt($s, Socket::SOL_SOCKET(), Socket::SO_RCVBUF(), $o{rcvbuf}) or croak "SO_RCVBUF: $!";
+    }
+    if ($o{tls}) {    # wss: tls => the CA file that signed the server's certificate
+        require IO::Socket::SSL;
+        IO::Socket::SSL->start_SSL($s, SSL_ca_file => $o{tls}, SSL_verifycn_name => '127.0.0.1',
+            SSL_verifycn_scheme => 'http', SSL_verify_mode => IO::Socket::SSL::SSL_VERIFY_PEER())
+            or croak "TLS: " . IO::Socket::SSL::errstr();
     }
     my $key = encode_base64(join('', map { chr int rand 256 } 1 .. 16), '');
     my %h = (
@@ -144,7 +150,9 @@ sub new {
 sub _fill {
     my ($self, $timeout) = @_;
     my $sel = IO::Select->new($self->{s});
-    return 0 unless $sel->can_read($timeout);
+    # TLS may hold decrypted bytes that select() does not see
+    my $pending = $self->{s}->can('pending') && $self->{s}->pending;
+    return 0 unless $pending || $sel->can_read($timeout);
     my $n = sysread($self->{s}, my $chunk, 65536);
     if (!$n) { $self->{eof} = 1; return 0 }
     $self->{buf} .= $chunk;
