@@ -6,7 +6,7 @@
 namespace mskanban::cli {
 
 namespace {
-const std::set<std::string> kFlags = {"json", "undo", "no-due", "no-description", "no-login", "archived", "help", "yes", "done", "not-done", "none", "unread"};
+const std::set<std::string> kFlags = {"json", "undo", "no-due", "no-description", "no-login", "archived", "help", "yes", "done", "not-done", "none", "unread", "clear"};
 }
 
 Outcome<Args> parse_args(int argc, char **argv, int start) {
