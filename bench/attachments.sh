@@ -45,7 +45,10 @@ fi
 /usr/sbin/nginx -p "$MSKANBAN_NGINX_PREFIX" -c "$CONF" -s reload
 sleep 0.5
 
-eval "$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" 1 1)"
+# The seed prints BOARD=, COOKIE=, COLS=, CARDS= lines; anything else means it failed.
+seed=$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" 1 1) || { echo "bench: seeding failed" >&2; exit 1; }
+while IFS='=' read -r k v; do [[ $k =~ ^(BOARD|COOKIE|COLS|CARDS)$ ]] && printf -v "$k" %s "$v"; done <<<"$seed"
+[[ -n ${COOKIE:-} && -n ${CARDS:-} ]] || { echo "bench: seeding failed: $seed" >&2; exit 1; }
 CARD=$CARDS
 API=$MSKANBAN_URL/api
 # Stand-ins for client streams (the server cannot tell): a 1 KiB and a 25 MiB file's.

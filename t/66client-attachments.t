@@ -70,21 +70,21 @@ unlink $out;
 
 # Tampering with the stored stream: each is refused, and no output file is left.
 my $check_refused = sub {
-    my ($what, $bytes) = @_;
+    my ($what, $bytes, $why) = @_;
     spew("$store/$name", $bytes);
     my ($rc, undef, $err) = cli('attachment', 'get', $att, '-o', $out);
     isnt($rc, 0, "$what: refused");
-    like($err, qr/attachment $att: /, "$what: says why") or diag($err);
+    like($err, qr/attachment $att: .*$why/, "$what: says why") or diag($err);
     ok(!-e $out && !-e "$out.part", "$what: no output file");
 };
 my $chunk = 65_536 + 17;
-$check_refused->('truncated at a chunk boundary', substr($stored, 0, 24 + 10 * $chunk));
-$check_refused->('truncated inside a chunk', substr($stored, 0, 24 + 10 * $chunk + 100));
+$check_refused->('truncated at a chunk boundary', substr($stored, 0, 24 + 10 * $chunk), qr/truncated/);
+$check_refused->('truncated inside a chunk', substr($stored, 0, 24 + 10 * $chunk + 100), qr/does not open|truncated/);
 $check_refused->('two chunks swapped',
-    substr($stored, 0, 24) . substr($stored, 24 + $chunk, $chunk) . substr($stored, 24, $chunk) . substr($stored, 24 + 2 * $chunk));
+    substr($stored, 0, 24) . substr($stored, 24 + $chunk, $chunk) . substr($stored, 24, $chunk) . substr($stored, 24 + 2 * $chunk), qr/does not open/);
 (my $flipped = $stored) =~ s/^(.{5000})(.)/$1 . chr(ord($2) ^ 1)/se;
-$check_refused->('one bit flipped', $flipped);
-$check_refused->('data after the final chunk', $stored . 'x' x 40);
+$check_refused->('one bit flipped', $flipped, qr/does not open/);
+$check_refused->('data after the final chunk', $stored . 'x' x 40, qr/after the final chunk/);
 
 # Another attachment's stream under this attachment's row (bound to its own id).
 my $small = "$dir/note.txt";
@@ -92,7 +92,7 @@ spew($small, "hello attachments\n");
 my $other = decode_json(cli_ok('card attach small', '--json', 'card', 'attach', $card, $small))->{id};
 my $other_name = $t->dbh->selectrow_array('SELECT storage_name FROM attachments WHERE id = ?', undef, $other);
 my $other_bytes = slurp("$store/$other_name");
-$check_refused->('another attachment\'s stream', $other_bytes);
+$check_refused->('another attachment\'s stream', $other_bytes, qr/does not open/);
 spew("$store/$name", $stored);
 
 my ($rc, $stdout) = cli('attachment', 'get', $other, '-o', '-');
