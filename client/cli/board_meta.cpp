@@ -129,6 +129,20 @@ Status load_board_meta(Ctx &ctx, Keyring &keys, BoardView &b) {
     return ok_status();
 }
 
+Status resolve_card_refs(Ctx &ctx, Keyring &keys, const std::string &board_id, CardView &c,
+                         std::vector<std::string> &errors) {
+    auto board = keys.board(board_id);
+    if (!board) return board.failure();
+    BoardView b;
+    b.id = board_id;
+    b.workspace_id = board.value().str("workspaceId");
+    auto meta = load_board_meta(ctx, keys, b);
+    if (!meta) return meta.failure();
+    errors.insert(errors.end(), b.errors.begin(), b.errors.end());
+    resolve_card(c, b);
+    return ok_status();
+}
+
 Outcome<LabelView> find_label(const std::vector<LabelView> &labels, const std::string &id_or_name) {
     return find_one(labels, id_or_name, "label", [](const LabelView &l) { return l.id; },
                     [](const LabelView &l) { return l.name; });

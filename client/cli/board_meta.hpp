@@ -31,6 +31,9 @@ Outcome<std::vector<MemberView>> load_members(Ctx &ctx, const std::string &works
 // b, then resolve_card() on every card.
 Status load_board_meta(Ctx &ctx, Keyring &keys, BoardView &b);
 void resolve_card(CardView &c, const BoardView &b);
+// The same for one card of board `board_id` (card show); name errors go to `errors`.
+Status resolve_card_refs(Ctx &ctx, Keyring &keys, const std::string &board_id, CardView &c,
+                         std::vector<std::string> &errors);
 
 // By id, else by name (case-insensitive, must be unique).
 Outcome<LabelView> find_label(const std::vector<LabelView> &labels, const std::string &id_or_name);

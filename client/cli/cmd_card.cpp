@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "board_data.hpp"
+#include "board_meta.hpp"
 #include "card_parts.hpp"
 #include "commands.hpp"
 #include "created.hpp"
@@ -31,6 +32,12 @@ void print_card(const CardView &v, const std::string &column_name) {
         for (const auto &l : v.labels) std::cout << " [" << safe_line(l) << "]";
         std::cout << "\n";
     }
+    if (!v.assignees.empty()) {
+        std::cout << "  assigned:";
+        for (const auto &a : v.assignees) std::cout << " " << safe_line(a);
+        std::cout << "\n";
+    }
+    if (!v.milestone.empty()) std::cout << "  milestone: " << safe_line(v.milestone) << "\n";
     if (!v.description.empty()) {
         std::cout << "  description:\n";
         std::string text = safe_text(v.description);
@@ -94,6 +101,8 @@ Status cmd_card_show(Ctx &ctx) {
     if (!bk) return bk.failure();
     std::vector<std::string> errors;
     CardView v = card_view(*bk.value(), ref.value().card, errors);
+    auto refs = resolve_card_refs(ctx, keys, ref.value().board_id, v, errors);  // label names, assignees, milestone
+    if (!refs) return refs.failure();
     auto parts = load_card_parts(ctx, keys, ref.value().card, ref.value().board_id, errors);
     if (!parts) return parts.failure();
     if (ctx.json) {
