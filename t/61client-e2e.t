@@ -146,7 +146,8 @@ for (@$enc) {
 is($bad, 0, 'every enc_* value is an envelope (or a sealed box)');
 
 # --- swapping two cards' ciphertexts is detected -----------------------------------------------
-my ($card_table, $title_col) = map { @$_ } grep { $_->[1] eq 'enc_title' } @$enc;
+# checklists have an enc_title too: the card's table is the one named cards.
+my ($card_table, $title_col) = map { @$_ } grep { $_->[0] eq 'cards' && $_->[1] eq 'enc_title' } @$enc;
 ok($card_table, "cards table found ($card_table)") or BAIL_OUT('no enc_title column');
 my @ids = map { $_->{id} } grep { $_->{title} eq $plain{card1} || $_->{title} eq $plain{card2} }
     map { @{ $_->{cards} } } @{ $seen_a->{columns} };
