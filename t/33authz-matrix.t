@@ -72,11 +72,17 @@ POST   /boards/:board/milestones            401  404  403  201  201  404
 PATCH  /milestones/:ms                      401  404  403  200  200  404
 PUT    /cards/:card/milestone               401  404  403  200  200  404
 DELETE /milestones/:ms                      401  404  403  204  204  404
+GET    /cards/:card/attachments             401  404  200  200  200  404
+POST   /cards/:card/attachments             401  404  403  201  201  404
+GET    /attachments/:att                    401  404  200  200  200  404
+GET    /attachments/:att/meta               401  404  200  200  200  404
+DELETE /attachments/:att                    401  404  403  204  204  404
 GET    /me/notifications                    401  200  200  200  200  200
 POST   /me/notifications/read               401  400  400  400  400  400
 TABLE
 
 my ($extra, $invitee) = map { $t->user } 1 .. 2;
+my $attachment_dir = $t->env('MSKANBAN_ATTACHMENT_DIR');
 # The table has more mutating rows than one user may send in a minute (rate_limit.mutation,
 # 60/1m by default): each line is played by one of several casts, in turn.
 my @casts = map { [ map { $t->user } 1 .. 4 ] } 1 .. 3;
@@ -124,6 +130,14 @@ sub seed {
     $dbh->do('INSERT INTO milestones (id, board_id, enc_name) VALUES (?, ?, ?)', undef, $f{ms}, $f{board}, envelope());
     $dbh->do(q{INSERT INTO notifications (id, user_id, workspace_id, board_id, card_id, verb, actor_id)
                VALUES (?, ?, ?, ?, ?, 'CARD_ASSIGNED', ?)}, undef, $f{note}, $extra->id, $f{ws}, $f{board}, $f{card}, $own->id);
+    # An attachment with its file (X-Accel-Redirect sends it: nginx must find it).
+    $f{att} = fresh_id();
+    my $name = join '', map { sprintf '%x', rand 16 } 1 .. 32;
+    $dbh->do(q{INSERT INTO attachments (id, workspace_id, board_id, card_id, uploader_id, enc_meta, size_bytes, storage_name)
+               VALUES (?, ?, ?, ?, ?, ?, 100, ?)}, undef, $f{att}, $f{ws}, $f{board}, $f{card}, $own->id, envelope(), $name);
+    open my $fh, '>', "$attachment_dir/$name" or die "$attachment_dir/$name: $!";
+    print $fh 'x' x 100;
+    close $fh;
     $f{extra} = $extra->id;
     return \%f;
 }
@@ -180,7 +194,10 @@ for my $line (grep { /\S/ } split /\n/, $table) {
             $role eq 'owner' ? ($owner, $mine) : ($owner, $theirs));
         (my $path = $pattern) =~ s/:(\w+)/$f->{$1}/g;
         my $body = $bodies{$key} ? $bodies{$key}->($f) : undef;
-        my $res = $client->request($method, $path, $body);
+        my $res = $key eq 'POST /cards/:card/attachments'
+            ? $client->request($method, $path, 'x' x 100, { 'Content-Type' => 'application/octet-stream',
+                'X-Attachment-Id' => fresh_id(), 'X-Attachment-Meta' => envelope() })
+            : $client->request($method, $path, $body);
         $got{$key}[$i] = $res->{status};
         my $ok = is($res->{status}, $want[$i], "$key as $role");
         diag($res->{body}) unless $ok;
