@@ -3,7 +3,8 @@ package MSKanban::Receiver;
 # that logs every request (arrival time, method, path, headers, raw body) and answers by
 # a plan: the first `fail` requests get `fail_status` (default 500), then `status`
 # (default 200); `redirect` answers 302 with that Location; `delay` sleeps before
-# answering. It only ever listens on loopback (127.0.0.0/8 or ::1): tests never send
+# answering; `concurrent` serves each connection in its own process (and ignores
+# `fail`). It only ever listens on loopback (127.0.0.0/8 or ::1): tests never send
 # traffic anywhere else.
 #
 #   my $r = MSKanban::Receiver->new(host => '127.0.0.2', fail => 2);
@@ -26,7 +27,9 @@ sub new {
     my $self = bless { %opt, host => $host, port => $sock->sockport, log => $log }, $class;
     my $pid = fork // croak "fork: $!";
     if (!$pid) {
-        $self->_serve($sock);
+        # The child never returns into the test (no END blocks, no DESTROY of the
+        # test's database handle, whose connection it shares).
+        eval { $self->_serve($sock) };
         require POSIX;
         POSIX::_exit(0);
     }
@@ -45,11 +48,28 @@ sub url {
 sub _serve {
     my ($self, $sock) = @_;
     my $n = 0;
-    while (my $c = $sock->accept) {
+    local $SIG{CHLD} = 'IGNORE' if $self->{concurrent};
+    while (1) {
+        my $c = $sock->accept or next;
+        if ($self->{concurrent}) {
+            my $pid = fork;
+            if (!defined $pid || $pid) { close $c; next }
+            close $sock;
+            eval { $self->_answer($c, 0) };
+            require POSIX;
+            POSIX::_exit(0);
+        }
+        $self->_answer($c, $n++);
+    }
+}
+
+sub _answer {
+    my ($self, $c, $n) = @_;
+    {
         my $buf = '';
         while ($buf !~ /\r\n\r\n/) { my $got = sysread($c, $buf, 65536, length $buf); last unless $got }
         my ($head, $body) = split /\r\n\r\n/, $buf, 2;
-        next unless defined $head;
+        last unless defined $head;
         my ($line, @lines) = split /\r\n/, $head;
         my ($method, $path) = split / /, $line // '';
         my %h = map { my ($k, $v) = split /:\s*/, $_, 2; (lc $k => $v) } @lines;
@@ -59,7 +79,8 @@ sub _serve {
         my $arrived = time;
         $n++;
         open my $fh, '>>', $self->{log} or die;
-        print {$fh} encode_json({ t => $arrived, method => $method, path => $path, headers => \%h, body => $body }), "\n";
+        # One write(2) on an O_APPEND file: lines of concurrent children never interleave.
+        syswrite $fh, encode_json({ t => $arrived, method => $method, path => $path, headers => \%h, body => $body }) . "\n";
         close $fh;
         sleep $self->{delay} if $self->{delay};
         my ($status, $extra) = (200, '');
@@ -81,7 +102,8 @@ sub _serve {
 sub requests {
     my $self = shift;
     open my $fh, '<', $self->{log} or return [];
-    return [ map { decode_json($_) } grep { /\S/ } <$fh> ];
+    # Complete lines only: a concurrent receiver may be writing the last one.
+    return [ map { decode_json($_) } grep { /\S/ && /\n\z/ } <$fh> ];
 }
 sub count { scalar @{ $_[0]->requests } }
 
