@@ -131,15 +131,19 @@ is_deeply([ map { $_->{id} } @{ $lists->[0]{items} } ], [ @items[1, 2] ], 'the i
 my ($trc, undef, $terr) = run($alice, 'template', 'list', $board->{id});
 SKIP: {
     skip "the server has no card templates yet ($terr)", 1 unless $trc == 0;
+    my $label = json_ok($alice, 'label add', '--json', 'label', 'add', $board->{id}, "L $tag")->{id};
+    run_ok($alice, 'card label', 'card', 'label', $card, "L $tag");
     my $tpl = json_ok($alice, 'template save', '--json', 'template', 'save', $card, '--name', "Tpl $tag")->{id};
     my $tpls = json_ok($bob, 'template list', '--json', 'template', 'list', $board->{id});
     is($tpls->[0]{name}, "Tpl $tag", 'bob reads the template');
     is_deeply($tpls->[0]{checklists}, [ { title => "Ship $tag", items => [ "step 2 $tag", "step 3 $tag" ] } ], 'with its checklist');
+    is_deeply($tpls->[0]{labelIds}, [$label], 'and its label');
     my $made = json_ok($bob, 'template apply', '--json', 'template', 'apply', $board->{id}, "Tpl $tag", $col, '--title', "From $tag")->{id};
     my $new = json_ok($alice, 'card show of the applied card', '--json', 'card', 'show', $made);
     is($new->{title}, "From $tag", 'the new card');
     is_deeply([ map { $_->{text} } @{ $new->{checklists}[0]{items} } ], [ "step 2 $tag", "step 3 $tag" ], 'its items');
     is_deeply($new->{checklist}, { done => 0, total => 2 }, 'all open');
+    is_deeply($new->{labelIds}, [$label], 'the label is on it');
     run_ok($alice, 'template rm', 'template', 'rm', $tpl);
 }
 
@@ -147,6 +151,27 @@ run_ok($alice, 'checklist rm', 'checklist', 'rm', $cl);
 run_ok($alice, 'comment rm', 'comment', 'rm', $comment);
 $shown = json_ok($bob, 'card show after deletes', '--json', 'card', 'show', $card);
 is_deeply([ scalar @{ $shown->{comments} }, scalar @{ $shown->{checklists} } ], [0, 0], 'no comment, no checklist left');
+
+# --- hostile text stays on its line ---------------------------------------------------------
+my $evil = "x\e]0;owned\a\e[2J\r\n    [x] forged $tag\x{202e}";
+utf8::encode($evil);
+my $card2 = json_ok($alice, 'second card', '--json', 'card', 'add', $board->{id}, $col, "Second $tag")->{id};
+run_ok($alice, 'hostile checklist title', 'checklist', 'add', $card2, $evil);
+my $hcl = json_ok($alice, 'checklist list', '--json', 'checklist', 'list', $card2)->[0]{id};
+run_ok($alice, 'hostile item', 'item', 'add', $card2, $hcl, $evil);
+run_ok($alice, 'hostile comment', 'comment', 'add', $card2, $evil);
+$plain = run_ok($bob, 'card show of hostile text', 'card', 'show', $card2);
+unlike($plain, qr/[\x00-\x08\x0b-\x1f\x7f]/, 'no raw control character reaches the terminal');
+unlike($plain, qr/\xe2\x80\xae/, 'no raw bidi override');
+# Titles and items are one line each; a comment keeps its line breaks, but every line of it
+# is indented past the comment headers (8 spaces), so none can pass for an item (6).
+unlike($plain, qr/^ {0,7}\S*\[x\] forged/m, 'no forged checklist line');
+like($plain, qr/^ {12}\[x\] forged/m, 'the comment\'s second line, indented as comment text');
+is(() = $plain =~ /\\x1b\]0;owned/g, 3, 'title, item and comment each shown escaped');
+my $exact = json_ok($bob, 'card show --json of hostile text', '--json', 'card', 'show', $card2);
+my @back = ($exact->{checklists}[0]{title}, $exact->{checklists}[0]{items}[0]{text}, $exact->{comments}[0]{text});
+utf8::encode($_) for @back;
+is_deeply(\@back, [ ($evil) x 3 ], '--json gives the exact text back');
 
 # --- only envelopes in the database ----------------------------------------------------------
 for my $table (qw(comments checklists checklist_items card_templates custom_fields card_field_values)) {

@@ -2,7 +2,6 @@
 #include "card_parts.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "board_data.hpp"
 #include "board_meta.hpp"
@@ -16,29 +15,6 @@ namespace mskanban::cli {
 namespace aad = mskanban::crypto::aad;
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-// Index of the entry whose id is `key`, else of the one whose name matches it
-// case-insensitively (kUsage when two do, or none: `what` names the kind).
-template <class T, class Name>
-Outcome<size_t> find_by_id_or_name(const std::vector<T> &v, const std::string &key, Name name, const std::string &what) {
-    for (size_t i = 0; i < v.size(); i++)
-        if (v[i].id == key) return i;
-    size_t found = v.size();
-    for (size_t i = 0; i < v.size(); i++) {
-        if (lower(name(v[i])) != lower(key)) continue;
-        if (found != v.size()) return fail(kUsage, "more than one " + what + " is named \"" + key + "\": use its id");
-        found = i;
-    }
-    if (found != v.size()) return found;
-    std::string names;
-    for (const auto &e : v) names += (names.empty() ? "" : ", ") + name(e) + " (" + e.id + ")";
-    return fail(kUsage, "no " + what + " \"" + key + "\"; there are: " + (names.empty() ? "none" : names));
-}
 
 Json strings_json(const std::vector<std::string> &v) {
     Json a = array();

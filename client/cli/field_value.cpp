@@ -6,15 +6,11 @@
 #include <cstdlib>
 
 #include "json.hpp"
+#include "resolve.hpp"
 
 namespace mskanban::cli {
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string trim(const std::string &s) {
     size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
@@ -56,8 +52,8 @@ bool valid_date(const std::string &s) {
 bool valid_url(const std::string &s) {
     if (s.size() > 2048) return false;
     size_t host;
-    if (lower(s.substr(0, 7)) == "http://") host = 7;
-    else if (lower(s.substr(0, 8)) == "https://") host = 8;
+    if (lower_ascii(s.substr(0, 7)) == "http://") host = 7;
+    else if (lower_ascii(s.substr(0, 8)) == "https://") host = 8;
     else return false;
     if (host >= s.size() || s[host] == '/' || s[host] == '?' || s[host] == '#') return false;
     for (unsigned char c : s)
@@ -70,7 +66,7 @@ const std::string *find_option(const std::vector<std::string> &options, const st
         if (o == typed) return &o;
     const std::string *found = nullptr;
     for (const auto &o : options)
-        if (lower(o) == lower(typed)) {
+        if (lower_ascii(o) == lower_ascii(typed)) {
             if (found) return nullptr;  // ambiguous without the exact case
             found = &o;
         }
@@ -107,7 +103,7 @@ Outcome<std::string> field_input(const std::string &type, const std::string &typ
         return fail(kUsage, "a url field wants an http:// or https:// address without spaces, not \"" + typed + "\"");
     }
     if (type == "checkbox") {
-        std::string t = lower(typed);
+        std::string t = lower_ascii(typed);
         if (t == "true" || t == "yes" || t == "on" || t == "1" || t == "x") return std::string("true");
         if (t == "false" || t == "no" || t == "off" || t == "0") return std::string("false");
         return fail(kUsage, "a checkbox field wants true or false (yes/no, on/off, 1/0), not \"" + typed + "\"");
@@ -169,7 +165,7 @@ Outcome<std::vector<std::string>> split_options(const std::string &typed) {
         std::string o = trim(typed.substr(start, comma - start));
         if (o.empty()) return fail(kUsage, "--options wants a comma-separated list of non-empty options");
         for (const auto &seen : out)
-            if (lower(seen) == lower(o)) return fail(kUsage, "the option \"" + o + "\" is given twice");
+            if (lower_ascii(seen) == lower_ascii(o)) return fail(kUsage, "the option \"" + o + "\" is given twice");
         out.push_back(o);
         start = comma + 1;
     }

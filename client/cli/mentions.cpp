@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "board_meta.hpp"
+#include "resolve.hpp"
 
 namespace mskanban::cli {
 
@@ -21,8 +22,7 @@ std::vector<std::string> mentioned_emails(const std::string &text) {
         size_t at = word.find('@');
         i = end;
         if (at == std::string::npos || at == 0 || at + 1 >= word.size()) continue;
-        std::transform(word.begin(), word.end(), word.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        word = lower_ascii(word);
         if (std::find(out.begin(), out.end(), word) == out.end()) out.push_back(word);
     }
     return out;

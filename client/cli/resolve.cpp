@@ -6,26 +6,13 @@
 
 namespace mskanban::cli {
 
-namespace {
-std::string lower(std::string s) {
+std::string lower_ascii(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
-}  // namespace
 
 Outcome<size_t> find_column(const BoardView &b, const std::string &id_or_name) {
-    for (size_t i = 0; i < b.columns.size(); i++)
-        if (b.columns[i].id == id_or_name) return i;
-    size_t found = b.columns.size();
-    for (size_t i = 0; i < b.columns.size(); i++) {
-        if (lower(b.columns[i].name) != lower(id_or_name)) continue;
-        if (found != b.columns.size()) return fail(kUsage, "more than one column is named \"" + id_or_name + "\": use its id");
-        found = i;
-    }
-    if (found != b.columns.size()) return found;
-    std::string names;
-    for (const auto &c : b.columns) names += (names.empty() ? "" : ", ") + c.name + " (" + c.id + ")";
-    return fail(kUsage, "no column \"" + id_or_name + "\" on board " + b.id + "; columns: " + (names.empty() ? "none" : names));
+    return find_by_id_or_name(b.columns, id_or_name, [](const ColumnView &c) { return c.name; }, "column");
 }
 
 Outcome<CardRef> fetch_card(Ctx &ctx, const std::string &card_id) {
