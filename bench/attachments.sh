@@ -20,8 +20,8 @@ KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
 
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m \
   MSKANBAN_RATE_LIMIT_UPLOAD=100000000/1m MSKANBAN_ATTACHMENT_WORKSPACE_QUOTA_BYTES=0
-"$SRC/scripts/stack" up --test --state "$STATE" ${MSKANBAN_NO_BUILD:+--no-build} >/dev/null
-while IFS='=' read -r k v; do [[ $k =~ ^MSKANBAN_[A-Z0-9_]+$ ]] && printf -v "$k" %s "$v"; done <"$STATE/stack.env"
+. "$SRC/bench/lib.sh"
+bench_stack_up "$STATE" ${MSKANBAN_NO_BUILD:+--no-build}
 HELLO_PID=
 WORK=$(mktemp -d)
 cleanup() {
@@ -33,23 +33,17 @@ trap cleanup EXIT
 
 # The baselines in the same nginx: a hello worker behind an upload location configured
 # like ours, and the attachment directory served statically.
-HELLO_SOCK=$(dirname "$MSKANBAN_FCGI_SOCKET")/hello.sock
-cc -O2 -o "$STATE/hello-fcgi" "$SRC/bench/hello-fcgi.c" -lfcgi
-rm -f "$HELLO_SOCK"
-spawn-fcgi -s "$HELLO_SOCK" -M 0660 -G "$MSKANBAN_WEB_GROUP" -F 2 -P "$STATE/hello.pids" -- "$STATE/hello-fcgi" >/dev/null
-HELLO_PID=$(tr -s ' \n' ' ' <"$STATE/hello.pids")
-CONF=$MSKANBAN_NGINX_PREFIX/nginx.conf
-if ! grep -q 'bench/upload' "$CONF"; then
-  sed -i "s|server_name localhost;|server_name localhost;\n        location = /bench/upload { client_max_body_size 26221224; client_body_in_file_only clean; include /etc/nginx/fastcgi_params; fastcgi_pass_request_body off; fastcgi_pass unix:$HELLO_SOCK; }\n        location /bench/static/ { alias $MSKANBAN_ATTACHMENT_DIR/; }|" "$CONF"
-fi
-/usr/sbin/nginx -p "$MSKANBAN_NGINX_PREFIX" -c "$CONF" -s reload
-sleep 0.5
+bench_hello_up "$STATE" "location = /bench/upload { client_max_body_size 26221224; client_body_in_file_only clean; include /etc/nginx/fastcgi_params; fastcgi_pass_request_body off; fastcgi_pass unix:@HELLO@; }\n        location /bench/static/ { alias $MSKANBAN_ATTACHMENT_DIR/; }"
 
-# The seed prints BOARD=, COOKIE=, COLS=, CARDS= lines; anything else means it failed.
+# The seed prints BOARD=, COOKIE=, COLUMNS='...', CARDS='...' lines; anything else means
+# it failed (and must not be evaluated).
 seed=$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" 1 1) || { echo "bench: seeding failed" >&2; exit 1; }
-while IFS='=' read -r k v; do [[ $k =~ ^(BOARD|COOKIE|COLS|CARDS)$ ]] && printf -v "$k" %s "$v"; done <<<"$seed"
-[[ -n ${COOKIE:-} && -n ${CARDS:-} ]] || { echo "bench: seeding failed: $seed" >&2; exit 1; }
-CARD=$CARDS
+COOKIE= CARD=
+while IFS='=' read -r k v; do
+  v=${v//\'/}
+  case $k in COOKIE) COOKIE=$v ;; CARDS) CARD=$v ;; esac
+done <<<"$seed"
+[[ -n $COOKIE && -n $CARD ]] || { echo "bench: seeding failed: $seed" >&2; exit 1; }
 API=$MSKANBAN_URL/api
 # Stand-ins for client streams (the server cannot tell): a 1 KiB and a 25 MiB file's.
 head -c 1065 /dev/urandom >"$WORK/small"          # 24 + 1024 + 17

@@ -22,9 +22,8 @@ KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
 "$SRC/scripts/install-deps.sh" run bench    # wrk (and what the stack needs)
 
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
-"$SRC/scripts/stack" up --test --state "$STATE" >/dev/null
-# stack.env holds unquoted KEY=value lines (paths may have spaces): read, don't source.
-while IFS='=' read -r k v; do [[ $k =~ ^MSKANBAN_[A-Z0-9_]+$ ]] && printf -v "$k" %s "$v"; done <"$STATE/stack.env"
+. "$SRC/bench/lib.sh"
+bench_stack_up "$STATE"
 HELLO_PID=
 cleanup() {
   [[ -n $HELLO_PID ]] && kill $HELLO_PID 2>/dev/null || true
@@ -33,17 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The hello worker, and a location for it in the stack's nginx.
-HELLO_SOCK=$(dirname "$MSKANBAN_FCGI_SOCKET")/hello.sock
-cc -O2 -o "$STATE/hello-fcgi" "$SRC/bench/hello-fcgi.c" -lfcgi
-rm -f "$HELLO_SOCK"
-spawn-fcgi -s "$HELLO_SOCK" -M 0660 -G "$MSKANBAN_WEB_GROUP" -F 2 -P "$STATE/hello.pids" -- "$STATE/hello-fcgi" >/dev/null
-HELLO_PID=$(tr -s ' \n' ' ' <"$STATE/hello.pids")
-CONF=$MSKANBAN_NGINX_PREFIX/nginx.conf
-if ! grep -q 'bench/hello' "$CONF"; then
-  sed -i "s|server_name localhost;|server_name localhost;\n        location = /bench/hello { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$HELLO_SOCK; }|" "$CONF"
-fi
-/usr/sbin/nginx -p "$MSKANBAN_NGINX_PREFIX" -c "$CONF" -s reload
-sleep 0.5
+bench_hello_up "$STATE" 'location = /bench/hello { include /etc/nginx/fastcgi_params; fastcgi_pass unix:@HELLO@; }'
 
 eval "$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" "$BIG_COLUMNS" "$BIG_CARDS" | sed 's/^/BIG_/')"
 eval "$(MSKANBAN_TEST_STATE=$STATE perl -I "$SRC/t/lib" "$SRC/bench/kanban-seed.pl" "$COLUMNS" "$CARDS")"
