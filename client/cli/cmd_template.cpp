@@ -188,23 +188,28 @@ Status cmd_template_apply(Ctx &ctx) {
     auto made = create(ctx, "/columns/" + url_escape(b.value().columns[col.value()].id) + "/cards", card, "card", card_id);
     if (!made) return made.failure();
 
+    // From here on the card exists: a failure says so, so the person can finish or delete it.
+    auto partly = [&](Failure f) {
+        f.message = "card " + card_id + " was added, but not all of the template: " + f.message;
+        return f;
+    };
     for (const auto &cl : t.checklists) {
         std::string cl_id = new_id();
         Json body = object();
         body.set("encTitle", encrypt(bk, c::aad::checklist(cl_id), cl.title));
         auto ok = create(ctx, "/cards/" + url_escape(card_id) + "/checklists", body, "checklist", cl_id);
-        if (!ok) return ok.failure();
+        if (!ok) return partly(ok.failure());
         for (const auto &text : cl.items) {
             std::string item_id = new_id();
             Json item = object();
             item.set("encText", encrypt(bk, c::aad::checklist_item(item_id), text));
             auto ok_item = create(ctx, "/checklists/" + url_escape(cl_id) + "/items", item, "item", item_id);
-            if (!ok_item) return ok_item.failure();
+            if (!ok_item) return partly(ok_item.failure());
         }
     }
     if (!t.label_ids.empty()) {
         auto labels = ctx.api->get("/boards/" + url_escape(board_id) + "/labels");
-        if (!labels) return labels.failure();
+        if (!labels) return partly(labels.failure());
         Json have = labels.value()["labels"];
         for (const auto &label_id : t.label_ids) {
             bool exists = false;
@@ -216,7 +221,7 @@ Status cmd_template_apply(Ctx &ctx) {
             Json body = object();
             body.set("labelId", label_id);
             auto r = ctx.api->post("/cards/" + url_escape(card_id) + "/labels", body);
-            if (!r) return r.failure();
+            if (!r) return partly(r.failure());
         }
     }
     return print_done(ctx, card_id, "Added card " + card_id + " from template \"" + safe_line(t.name) + "\".");
