@@ -88,6 +88,20 @@ unlike($drawn, qr/\e/, 'no colour on a pipe');
     unlike($plain, qr/\e/, 'NO_COLOR wins over CLICOLOR_FORCE');
 }
 
+# A member can name a label anything: escape sequences in the name are shown, not obeyed,
+# also when colours are on (the only ESC left is the colour's own SGR).
+my $evil = json_ok($alice, 'label add (hostile name)', '--json', 'label', 'add', $board->{id}, "evil\e]0;owned\a\e[2J", '--colour', 'green');
+cli_ok($alice, 'card label (hostile)', 'card', 'label', $card->{id}, $evil->{id});
+{
+    local $ENV{CLICOLOR_FORCE} = '1';
+    my $painted = cli_ok($bob, 'board show, hostile label', 'board', 'show', $board->{id}, '--width', '200');
+    like($painted, qr/\e\[32m\[evil\\x1b\]0;owned\\x/, 'the hostile name escaped, then painted (clipped to the column)');
+    like($painted, qr/\e\[32m[^\e]*\e\[0m/, '... and its colour reset');
+    (my $rest = $painted) =~ s/\e\[[0-9;]*m//g;
+    unlike($rest, qr/[\x00-\x09\x0b-\x1f\x7f]/, 'no other control character reaches the terminal');
+}
+cli_ok($alice, 'label rm (hostile)', 'label', 'rm', $board->{id}, $evil->{id});
+
 cli_ok($alice, 'label rename + recolour', 'label', 'rename', $board->{id}, "Bug $tag", "Defect $tag", '--colour', 'blue');
 cli_ok($alice, 'card unlabel', 'card', 'unlabel', $card->{id}, "Later $tag");
 cli_ok($alice, 'card unlabel again (idempotent)', 'card', 'unlabel', $card->{id}, "Later $tag");
