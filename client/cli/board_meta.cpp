@@ -1,49 +1,12 @@
 // A board's labels, milestones and members (see board_meta.hpp).
 #include "board_meta.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "crypto/aad.hpp"
+#include "resolve.hpp"
 
 namespace mskanban::cli {
 
 namespace aad = mskanban::crypto::aad;
-
-namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string name_or_mark(const crypto::SecretBytes &bk, const std::string &aad_label, const std::string &env,
-                         const std::string &what, std::vector<std::string> &errors) {
-    auto r = decrypt(bk, aad_label, env, what);
-    if (r) return r.value();
-    errors.push_back(r.failure().message);
-    return kUndecryptable;
-}
-
-// Id first, then a unique case-insensitive name; `what` names the kind in errors.
-template <class T, class Id, class Name>
-Outcome<T> find_one(const std::vector<T> &all, const std::string &key, const char *what, Id id_of, Name name_of) {
-    for (const auto &x : all)
-        if (id_of(x) == key) return x;
-    const T *found = nullptr;
-    for (const auto &x : all) {
-        if (lower(name_of(x)) != lower(key)) continue;
-        if (found) return fail(kUsage, std::string("more than one ") + what + " is named \"" + key + "\": use its id");
-        found = &x;
-    }
-    if (found) return *found;
-    std::string names;
-    for (const auto &x : all) names += (names.empty() ? "" : ", ") + name_of(x) + " (" + id_of(x) + ")";
-    return fail(kUsage, std::string("no ") + what + " \"" + key + "\" on this board; " + what + "s: " +
-                            (names.empty() ? "none" : names));
-}
-
-}  // namespace
 
 Outcome<std::vector<LabelView>> load_labels(Ctx &ctx, const crypto::SecretBytes &bk, const std::string &board_id,
                                             std::vector<std::string> &errors) {
@@ -55,7 +18,7 @@ Outcome<std::vector<LabelView>> load_labels(Ctx &ctx, const crypto::SecretBytes 
         Json l = list.at(i);
         LabelView v;
         v.id = l.str("id");
-        v.name = name_or_mark(bk, aad::label(v.id), l.str("encName"), "label " + v.id + " name", errors);
+        v.name = text_or_mark(bk, aad::label(v.id), l.str("encName"), "label " + v.id + " name", errors);
         v.colour = l.str("colour");
         out.push_back(std::move(v));
     }
@@ -74,7 +37,7 @@ Outcome<std::vector<MilestoneView>> load_milestones(Ctx &ctx, const crypto::Secr
         Json m = list.at(i);
         MilestoneView v;
         v.id = m.str("id");
-        v.name = name_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", errors);
+        v.name = text_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", errors);
         v.due_at = m.str("dueAt");
         v.archived = m.boolean("archived");
         out.push_back(std::move(v));
@@ -144,18 +107,20 @@ Status resolve_card_refs(Ctx &ctx, Keyring &keys, const std::string &board_id, C
 }
 
 Outcome<LabelView> find_label(const std::vector<LabelView> &labels, const std::string &id_or_name) {
-    return find_one(labels, id_or_name, "label", [](const LabelView &l) { return l.id; },
-                    [](const LabelView &l) { return l.name; });
+    auto i = find_by_id_or_name(labels, id_or_name, [](const LabelView &l) { return l.name; }, "label");
+    if (!i) return i.failure();
+    return labels[i.value()];
 }
 
 Outcome<MilestoneView> find_milestone(const std::vector<MilestoneView> &ms, const std::string &id_or_name) {
-    return find_one(ms, id_or_name, "milestone", [](const MilestoneView &m) { return m.id; },
-                    [](const MilestoneView &m) { return m.name; });
+    auto i = find_by_id_or_name(ms, id_or_name, [](const MilestoneView &m) { return m.name; }, "milestone");
+    if (!i) return i.failure();
+    return ms[i.value()];
 }
 
 Outcome<MemberView> find_member(const std::vector<MemberView> &members, const std::string &email_or_id) {
     for (const auto &m : members)
-        if (m.user_id == email_or_id || lower(m.email) == lower(email_or_id)) return m;
+        if (m.user_id == email_or_id || lower_ascii(m.email) == lower_ascii(email_or_id)) return m;
     return fail(kUsage, "no member " + email_or_id + " in this workspace (invite them first: mskanban workspace invite)");
 }
 

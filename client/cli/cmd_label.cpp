@@ -25,6 +25,22 @@ std::string colour_arg(const Ctx &ctx, const std::string &dflt) {
     return v;
 }
 
+// The Board Key of `board_id` (held by `keys`) and the label `key` names there.
+struct BoardLabel {
+    const c::SecretBytes *key;
+    LabelView label;
+};
+Outcome<BoardLabel> board_label(Ctx &ctx, Keyring &keys, const std::string &board_id, const std::string &key) {
+    auto bk = keys.board_key(board_id);
+    if (!bk) return bk.failure();
+    std::vector<std::string> errors;
+    auto labels = load_labels(ctx, *bk.value(), board_id, errors);
+    if (!labels) return labels.failure();
+    auto label = find_label(labels.value(), key);
+    if (!label) return label.failure();
+    return BoardLabel{bk.value(), label.value()};
+}
+
 }  // namespace
 
 Status cmd_label_add(Ctx &ctx) {
@@ -76,18 +92,12 @@ Status cmd_label_rename(Ctx &ctx) {
     bool recolour = ctx.args.has("colour") || ctx.args.has("color");
     if (n != 3 && !(n == 2 && recolour))
         return fail(kUsage, "usage: mskanban label rename BOARD_ID LABEL [NEW_NAME] [--colour C]");
-    const std::string &board_id = ctx.args.pos[0];
     Keyring keys(ctx);
-    auto bk = keys.board_key(board_id);
-    if (!bk) return bk.failure();
-    std::vector<std::string> errors;
-    auto labels = load_labels(ctx, *bk.value(), board_id, errors);
-    if (!labels) return labels.failure();
-    auto label = find_label(labels.value(), ctx.args.pos[1]);
-    if (!label) return label.failure();
-    const std::string id = label.value().id;
+    auto found = board_label(ctx, keys, ctx.args.pos[0], ctx.args.pos[1]);
+    if (!found) return found.failure();
+    const std::string id = found.value().label.id;
     Json body = object();
-    if (n == 3) body.set("encName", encrypt(*bk.value(), c::aad::label(id), ctx.args.pos[2]));
+    if (n == 3) body.set("encName", encrypt(*found.value().key, c::aad::label(id), ctx.args.pos[2]));
     if (recolour) body.set("colour", colour_arg(ctx, ""));
     auto r = ctx.api->patch("/labels/" + url_escape(id), body);
     if (!r) return r.failure();
@@ -96,18 +106,13 @@ Status cmd_label_rename(Ctx &ctx) {
 
 Status cmd_label_rm(Ctx &ctx) {
     if (ctx.args.pos.size() != 2) return fail(kUsage, "usage: mskanban label rm BOARD_ID LABEL");
-    const std::string &board_id = ctx.args.pos[0];
     Keyring keys(ctx);
-    auto bk = keys.board_key(board_id);
-    if (!bk) return bk.failure();
-    std::vector<std::string> errors;
-    auto labels = load_labels(ctx, *bk.value(), board_id, errors);
-    if (!labels) return labels.failure();
-    auto label = find_label(labels.value(), ctx.args.pos[1]);
-    if (!label) return label.failure();
-    auto r = ctx.api->del("/labels/" + url_escape(label.value().id));
+    auto found = board_label(ctx, keys, ctx.args.pos[0], ctx.args.pos[1]);
+    if (!found) return found.failure();
+    const std::string id = found.value().label.id;
+    auto r = ctx.api->del("/labels/" + url_escape(id));
     if (!r) return r.failure();
-    return print_done(ctx, label.value().id, "Deleted label " + safe_line(label.value().id) + " (and took it off its cards).");
+    return print_done(ctx, id, "Deleted label " + safe_line(id) + " (and took it off its cards).");
 }
 
 }  // namespace mskanban::cli
