@@ -12,6 +12,8 @@ use IO::Socket::INET;
 use Digest::SHA qw(sha256_hex);
 use MSKanban::Test;
 use MSKanban::Kanban;
+use MSKanban::Nginx;
+use MSKanban::WS;
 
 my $t = MSKanban::Test->new;
 my $k = MSKanban::Kanban->new($t);
@@ -204,5 +206,39 @@ isnt($rc, 0, 'mskanbanctl check fails when a file is missing');
 like($out, qr/missing attachment $att->{id} \(card $card\)/, 'and names the attachment');
 $r = $vera->get("/attachments/$att->{id}");
 $t->error_is($r, 404, 'NOT_FOUND', 'a missing file is a JSON 404');
+
+# --- a web server that passes the body on stdin (Apache, lighttpd) ---------------------------
+# A private nginx with a plain FastCGI location, streaming the body as it arrives
+# (fastcgi_request_buffering off), as Apache's mod_proxy_fcgi does: the worker spools it
+# to attachment_dir/.incoming in pieces and then treats it like nginx's file.
+SKIP: {
+    my $so = MSKanban::WS::module_so($t);
+    skip 'no nginx module built', 8 unless $so && -f $so;
+    my $plain = MSKanban::Nginx->new($t, kind => 'stdin', name => 'spool', workers => 1, so => $so, ready => sub { 1 },
+        server => 'location ~ ^/api/cards/[^/]+/attachments$ { client_max_body_size 30m; fastcgi_request_buffering off; '
+                . 'include /etc/nginx/fastcgi_params; fastcgi_pass mskanban_fcgi; }');
+    my $via = $t->client(base => $plain->url . '/api', ip => $bob->ip);
+    my $session = { Cookie => 'mskanban_session=' . $bob->cookie };
+    my $spool_card = $k->card($alice, $col)->{id};
+    my $incoming = sub { opendir my $d, "$dir/.incoming" or return 0; scalar grep { !/^\./ } readdir $d };
+    my $payload = stream(300_000);
+    $r = upload($via, $spool_card, $payload, %$session);
+    $t->ok_status($r, 201, 'upload through stdin');
+    is(sha256_hex(stored($name_of->($r->{json}{attachment}{id})) // ''), sha256_hex($payload), 'stored as sent');
+    $t->error_is(upload($via, $spool_card, stream($MAX + 1), %$session), 413, 'PAYLOAD_TOO_LARGE', 'above the limit through stdin');
+    $t->error_is(upload($via, $spool_card, stream(500), %$session, id => 'NOT AN ID'), 400, 'BAD_REQUEST', 'a bad header through stdin');
+    # A truncated body: the client promises 200000 bytes, sends 100000 and goes away.
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $plain->port, LocalAddr => $bob->ip) or die "connect: $!";
+    print $s "POST /api/cards/$spool_card/attachments HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: mskanban_session=" . $bob->cookie
+        . "\r\nContent-Type: application/octet-stream\r\nX-Attachment-Id: " . new_id() . "\r\nX-Attachment-Meta: " . envelope(60)
+        . "\r\nContent-Length: 200000\r\n\r\n" . stream(100_000);
+    shutdown $s, 1;
+    1 while sysread $s, my $buf, 4096;
+    close $s;
+    select undef, undef, undef, 0.5;
+    is($rows_of->($spool_card), 1, 'only the complete upload is stored');
+    is($incoming->(), 0, 'no spooled file is left behind');
+    $plain->stop;
+}
 
 done_testing;
