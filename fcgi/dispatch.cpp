@@ -105,7 +105,22 @@ Result<Response> attempt(Ctx &ctx, const Route &route, bool first) {
         if (!a) return a.error();
         ctx.auth = *a;
     }
-    if (first && route.limit_group) {
+    if (route.access == Access::session_in_query) {
+        std::string token = cookie_value(req.header("cookie"), kSessionCookie);
+        if (token.empty()) return unauthorized();
+        auto hash = session_token_hash(token);
+        if (!hash) return hash.error();
+        ctx.session_query.token_hash = *hash;
+        ctx.session_query.idle_s = static_cast<int>(ctx.svc.cfg.session_idle_s);
+        ctx.session_query.accept = [&ctx, &route, first](const pqxx::result &r) -> Status {
+            if (r.empty()) return unauthorized("session expired or invalid");
+            auto a = session_from_row(ctx.tx(), r[0]);
+            if (!a) return a.error();
+            ctx.auth = *a;
+            if (first && route.limit_group) return check_rate_limit(ctx, route.limit_group);
+            return ok_status();
+        };
+    } else if (first && route.limit_group) {
         auto st = check_rate_limit(ctx, route.limit_group);
         if (!st) return st.error();
     }
@@ -195,7 +210,8 @@ Response error_response(const Error &e) {
 Response dispatch(Services &svc, Request &req, bool body_too_large) {
     auto started = std::chrono::steady_clock::now();
     Tx tx(svc.db);
-    Ctx ctx{svc, req, std::nullopt, {}, &tx};
+    tx.set_read_only(!is_mutation(req.method));  // GET, HEAD: no BEGIN/COMMIT round trips
+    Ctx ctx{svc, req, std::nullopt, {}, &tx, {}};
     Response out;
     try {
         auto res = run(ctx, body_too_large);

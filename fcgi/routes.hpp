@@ -34,6 +34,9 @@ struct Ctx {
     // dispatcher; handlers pass it to the domain functions and never commit it.
     Tx *transaction = nullptr;
     Tx &tx() { return *transaction; }
+    // Access::session_in_query: what the handler's first statement needs to check the
+    // session itself (src/sessions.hpp); ctx.auth is set once it has called accept.
+    SessionQuery session_query;
 };
 
 using Handler = Result<Response> (*)(Ctx &);
@@ -43,6 +46,10 @@ enum class Access {
     session,    // a valid session cookie, else 401
     internal,   // only through an nginx internal location (MSKANBAN_INTERNAL)
     internal_session,  // internal, and a valid session cookie (forwarded by nginx)
+    // A valid session cookie, checked by the handler's first statement together with
+    // its own reads (ctx.session_query): one round trip fewer on the hottest reads.
+    // The rate limit is applied after that statement. GET routes only.
+    session_in_query,
 };
 
 // What an Idempotency-Key means on a route (src/idempotency.hpp).

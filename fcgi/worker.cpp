@@ -94,9 +94,15 @@ void write_response(FCGX_Request &r, const Request &req, const Response &res) {
 
 // Per-connection limits (mskanban.conf db_*_timeout_ms): a stuck statement or lock wait
 // answers 503 instead of holding the worker, and a transaction left open by a stopped
-// worker is ended by the server, releasing its locks.
+// worker is ended by the server, releasing its locks. Every statement is prepared once
+// per connection and takes a generic plan from its first execution: with the default
+// (five custom plans, then a generic one only if it looks no worse), the card list and
+// the session-joined statements kept a custom plan and were planned again on every
+// request, 1-4 ms each on the benchmark board (docs/internals.md, "Where the time goes").
+// Statements whose generic plan would be poor are written apart (src/queries/activity.sql).
 std::string db_session_sql(const Config &cfg) {
-    return "SET statement_timeout = " + std::to_string(cfg.db_statement_timeout_ms) +
+    return "SET plan_cache_mode = force_generic_plan"
+           "; SET statement_timeout = " + std::to_string(cfg.db_statement_timeout_ms) +
            "; SET lock_timeout = " + std::to_string(cfg.db_lock_timeout_ms) +
            "; SET idle_in_transaction_session_timeout = " + std::to_string(cfg.db_idle_in_transaction_timeout_ms);
 }

@@ -201,10 +201,14 @@ Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginIn
 Result<UserDetail> get_user(Tx &tx, const std::string &user_id) {
     auto r = tx.exec_prepared("user_by_id", user_id);
     if (r.empty()) return not_found("no such user");
+    return user_detail_from(r[0]);
+}
+
+UserDetail user_detail_from(const pqxx::row &r) {
     UserDetail d;
-    d.user = user_view(r[0]);
-    d.keys = user_keys(r[0]);
-    d.enc_recovery_blob = r[0]["enc_recovery_blob"].as<std::string>();
+    d.user = user_view(r);
+    d.keys = user_keys(r);
+    d.enc_recovery_blob = r["enc_recovery_blob"].as<std::string>();
     return d;
 }
 

@@ -77,6 +77,8 @@ struct UserDetail {
     std::string enc_recovery_blob;
 };
 Result<UserDetail> get_user(Tx &tx, const std::string &user_id);
+// The same from a row with user_by_id's columns (GET /me reads them with its session).
+UserDetail user_detail_from(const pqxx::row &r);
 
 struct TotpEnrollment {
     std::string secret_base32;

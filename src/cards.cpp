@@ -66,15 +66,20 @@ void set_fields_meta(Event &ev, const CardChange &in) {
 
 }  // namespace
 
-Result<CardList> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id, ArchivedFilter filter,
+Result<CardList> list_cards(Tx &tx, const SessionQuery &session, const std::string &board_id, ArchivedFilter filter,
                             const std::string &if_none_match) {
-    // The version is read before the list: a change committed in between gives a body
-    // newer than its ETag (refetched once more later), never an ETag newer than its body.
-    auto version = board_lists_version(tx, user_id, board_id);
-    if (!version) return version.error();
+    // The session, the membership and the version in one statement: a 304 costs that one
+    // round trip. The version is read before the list: a change committed in between
+    // gives a body newer than its ETag (refetched once more later), never an ETag newer
+    // than its body. A malformed id matches no board (the session is still checked first).
+    auto v = tx.exec_prepared("board_version_by_session", session.token_hash, session.idle_s,
+                              is_valid_id(board_id) ? board_id : "");
+    auto st = session.accept(v);
+    if (!st) return st.error();
+    if (v[0]["version"].is_null()) return not_found("no such board");
     const char *mode = filter == ArchivedFilter::exclude ? "exclude" : filter == ArchivedFilter::only ? "only" : "include";
     CardList out;
-    out.etag = list_etag("cards", mode, board_id, *version);
+    out.etag = list_etag("cards", mode, board_id, v[0]["version"].as<int64_t>());
     if (etag_matches(if_none_match, out.etag)) return out;
     auto r = tx.exec_prepared("cards_of_board_json", board_id, mode);
     out.body = std::string(r[0][0].c_str(), r[0][0].size());
@@ -148,13 +153,13 @@ Result<Card> move_card(Tx &tx, Redis &redis, const std::string &user_id, const s
                        const std::optional<std::string> &before_id) {
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
-    lock_board_positions(tx, a->board_id);
-    // Read the card again under the lock: a concurrent move may have changed its column.
-    auto cur = tx.exec_prepared("card_archived_for_update", card_id);
+    // The board lock (as lock_board_positions), the card read again under it (a
+    // concurrent move may have changed its column) and the target column's board: one
+    // round trip (card_move_lock).
+    auto cur = tx.exec_prepared("card_move_lock", a->board_id, card_id, is_valid_id(to_column_id) ? to_column_id : "");
     if (cur.empty()) return not_found("no such card");
     std::string from_column = cur[0]["column_id"].as<std::string>();
-    auto target = is_valid_id(to_column_id) ? tx.exec_prepared("column_board", to_column_id) : pqxx::result();
-    if (target.empty() || target[0]["board_id"].as<std::string>() != a->board_id)
+    if (cur[0]["target_board_id"].is_null() || cur[0]["target_board_id"].as<std::string>() != a->board_id)
         return bad_request("\"toColumnId\" does not name a column of this card's board");
     if ((after_id && *after_id == card_id) || (before_id && *before_id == card_id))
         return bad_request("a card cannot be placed next to itself");

@@ -12,6 +12,7 @@
 #include "db.hpp"
 #include "error.hpp"
 #include "json.hpp"
+#include "sessions.hpp"
 
 namespace msk {
 
@@ -48,7 +49,7 @@ struct CardList {
     std::string etag;
     std::optional<std::string> body;
 };
-Result<CardList> list_cards(Tx &tx, const std::string &user_id, const std::string &board_id, ArchivedFilter filter,
+Result<CardList> list_cards(Tx &tx, const SessionQuery &session, const std::string &board_id, ArchivedFilter filter,
                             const std::string &if_none_match);
 Result<Card> create_card(Tx &tx, Redis &redis, const std::string &user_id, const std::string &column_id,
                          const CardChange &in);

@@ -3,6 +3,8 @@
 
 #include <sys/socket.h>
 
+#include <stdexcept>
+
 namespace msk {
 
 pqxx::connection &Db::conn() {
@@ -28,9 +30,17 @@ pqxx::connection &Db::conn() {
     return *c_;
 }
 
-pqxx::work &Tx::work() {
-    if (!w_) w_ = std::make_unique<pqxx::work>(db_.conn());
+pqxx::transaction_base &Tx::txn() {
+    if (!w_) {
+        if (read_only_) w_ = std::make_unique<pqxx::nontransaction>(db_.conn());
+        else w_ = std::make_unique<pqxx::work>(db_.conn());
+    }
     return *w_;
+}
+
+pqxx::work &Tx::work() {
+    if (read_only_) throw std::logic_error("a read-only request asked for a transaction");
+    return static_cast<pqxx::work &>(txn());
 }
 
 void Tx::note_scope(const std::string &workspace_id, const std::string &board_id) {

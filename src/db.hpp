@@ -46,23 +46,33 @@ private:
 // it: the session lookup, the authorization check, the handler's work and the stored
 // Idempotency-Key response all run in it, and the dispatcher commits it once after the
 // handler succeeded; an error, an exception or a destroyed Tx rolls back. It begins on
-// first use, so a request that never touches PostgreSQL costs no BEGIN. Work that must
+// first use, so a request that never touches PostgreSQL costs no BEGIN. A read-only Tx
+// (GET and HEAD: set_read_only()) sends no BEGIN and no COMMIT at all: each statement
+// runs on its own, which in READ COMMITTED sees what a transaction would (every
+// statement takes its own snapshot either way), and saves two of the request's round
+// trips (docs/internals.md, "Where the time goes"). Work that must
 // only happen once the change is durable (Redis ticks, revocation notices) is queued with
 // after_commit() and runs after a successful commit; it is dropped on rollback.
 // Domain functions take a Tx & and use it like a pqxx::work (exec_prepared, or pass it
 // where a pqxx::transaction_base & is expected); they never commit it themselves.
+// Only mutations may ask for the pqxx::work itself (work()).
 class Tx {
 public:
     explicit Tx(Db &db) : db_(db) {}
     Tx(const Tx &) = delete;
     Tx &operator=(const Tx &) = delete;
 
-    // The open transaction, begun on first use.
+    // Before first use: run without BEGIN/COMMIT (a request that only reads).
+    void set_read_only(bool read_only) { read_only_ = read_only; }
+    // The open transaction, begun on first use (a pqxx::nontransaction when read-only).
+    pqxx::transaction_base &txn();
+    operator pqxx::transaction_base &() { return txn(); }
+    // The pqxx::work of a read-write Tx; throws std::logic_error on a read-only one.
     pqxx::work &work();
     operator pqxx::work &() { return work(); }
     template <class... Args>
     pqxx::result exec_prepared(const std::string &name, Args &&...args) {
-        return work().exec_prepared(name, std::forward<Args>(args)...);
+        return txn().exec_prepared(name, std::forward<Args>(args)...);
     }
     bool begun() const { return w_ != nullptr; }
 
@@ -83,7 +93,8 @@ public:
 
 private:
     Db &db_;
-    std::unique_ptr<pqxx::work> w_;
+    bool read_only_ = false;
+    std::unique_ptr<pqxx::transaction_base> w_;
     std::vector<std::function<void()>> after_;
     std::string workspace_, board_;
 };

@@ -24,15 +24,26 @@ NewSession create_session(pqxx::work &tx, const Config &cfg, const std::string &
     return s;
 }
 
-Result<SessionAuth> authenticate(Tx &tx, const Config &cfg, const std::string &token) {
+Result<std::string> session_token_hash(const std::string &token) {
     // A well-formed token is 43 base64url characters; anything else cannot match.
     if (token.size() != 43 || !b64url_decode(token)) return unauthorized();
-    auto r = tx.exec_prepared("session_by_token", token_hash(token), cfg.session_idle_s);
-    if (r.empty()) return unauthorized("session expired or invalid");
-    SessionAuth a{r[0]["id"].as<std::string>(), r[0]["user_id"].as<std::string>(),
-                  r[0]["email"].as<std::string>()};
-    if (r[0]["idle_s"].as<long>() >= 30) tx.exec_prepared("session_touch", a.session_id);
+    return token_hash(token);
+}
+
+Result<SessionAuth> session_from_row(Tx &tx, const pqxx::row &r) {
+    if (r["session_id"].is_null()) return unauthorized("session expired or invalid");
+    SessionAuth a{r["session_id"].as<std::string>(), r["session_user_id"].as<std::string>(),
+                  r["session_email"].as<std::string>()};
+    if (r["session_idle_s"].as<long>() >= 30) tx.exec_prepared("session_touch", a.session_id);
     return a;
+}
+
+Result<SessionAuth> authenticate(Tx &tx, const Config &cfg, const std::string &token) {
+    auto hash = session_token_hash(token);
+    if (!hash) return hash.error();
+    auto r = tx.exec_prepared("session_by_token", *hash, cfg.session_idle_s);
+    if (r.empty()) return unauthorized("session expired or invalid");
+    return session_from_row(tx, r[0]);
 }
 
 Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const std::string &user_id) {

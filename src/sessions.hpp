@@ -3,6 +3,7 @@
 // timeout (sliding: each use moves last_seen_at, at most once every 30 seconds).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,24 @@ struct SessionRow {
 struct NewSession {
     std::string id, token, expires_at;
 };
+
+// Access::session_in_query: the handler's first statement also looks the session up
+// (FROM msk_session($n, $m), sql/013_hot_path.sql), which saves the request a round trip.
+// Its rows carry session_id, session_user_id, session_email and session_idle_s; no row
+// means no live session.
+struct SessionQuery {
+    std::string token_hash;
+    int idle_s = 0;
+    // Set by the dispatcher: 401 for no row; else takes the session from the first row
+    // (session_from_row) and applies the route's rate limit. Call it on the statement's
+    // result before using anything else in it.
+    std::function<Status(const pqxx::result &)> accept;
+};
+// The stored hash of a session token; 401 for a token that cannot be one of ours.
+Result<std::string> session_token_hash(const std::string &token);
+// The session part of a row of session_by_token or a statement that joins msk_session(),
+// touching the session (sliding idle expiry) when it was idle 30 s or more.
+Result<SessionAuth> session_from_row(Tx &tx, const pqxx::row &r);
 
 // Creates a session inside the caller's transaction.
 NewSession create_session(pqxx::work &tx, const Config &cfg, const std::string &user_id,

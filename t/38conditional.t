@@ -53,6 +53,19 @@ for my $l (sort keys %lists) {
     cond_get($owner, ($l eq 'boards' ? "/workspaces/cnothere/boards" : "/boards/cnothere/$l"), $etag{$l}, 404,
         "$l: a missing parent gets 404");
 }
+# The card list checks the session in the statement that reads the version (issue 16,
+# Access::session_in_query): a revoked session is 401 before any 304, and a malformed
+# board id is still 404 (and 401 without a session).
+{
+    my $second = $t->client;
+    $second->login($owner->email, $owner->{authHash});
+    cond_get($second, $lists{cards}, $etag{cards}, 304, 'cards: 304 for a second session');
+    $t->ok_status($owner->delete("/me/sessions/$second->{session_id}"), 204, 'revoke the second session');
+    my $r = cond_get($second, $lists{cards}, $etag{cards}, 401, 'cards: a revoked session with the ETag gets 401');
+    $t->error_is($r, 401, 'UNAUTHORIZED', 'cards: the 401 has the error shape');
+    cond_get($owner, '/boards/NOT-AN-ID/cards', $etag{cards}, 404, 'cards: a malformed board id gets 404');
+    cond_get($t->client, '/boards/NOT-AN-ID/cards', undef, 401, 'cards: a malformed board id without a session gets 401');
+}
 isnt($etag{cards}, (cond_get($owner, "$lists{cards}?archived=true", undef, 200, 'cards ?archived=true'))->{headers}{ETag},
     'the archived filter is part of the ETag');
 

@@ -6,7 +6,7 @@ namespace msk {
 static Result<Response> get_health(Ctx &ctx) {
     bool db_up = false;
     try {
-        pqxx::read_transaction tx(ctx.svc.db.conn());
+        pqxx::nontransaction tx(ctx.svc.db.conn());  // one round trip, no BEGIN/COMMIT
         tx.exec("SELECT 1");
         db_up = true;
     } catch (const std::exception &) {

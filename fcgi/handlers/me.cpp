@@ -8,20 +8,26 @@ namespace msk {
 
 namespace {
 
+// One statement: the session, the user and the memberships (Access::session_in_query).
 Result<Response> get_me(Ctx &ctx) {
-    auto d = get_user(ctx.tx(), ctx.auth->user_id);
-    if (!d) return d.error();
-    auto memberships = list_workspaces(ctx.tx(), ctx.auth->user_id);
-    if (!memberships) return memberships.error();
-    json_t *workspaces = json_array();
-    for (const auto &w : *memberships) json_array_append_new(workspaces, workspace_json(w));
-    const UserKeys &k = d->keys;
+    const SessionQuery &sq = ctx.session_query;
+    auto r = ctx.tx().exec_prepared("me_by_session", sq.token_hash, sq.idle_s);
+    auto st = sq.accept(r);
+    if (!st) return st.error();
+    auto d = user_detail_from(r[0]);
+    const auto &list = r[0]["workspaces"];
+    json_t *workspaces = json_loadb(list.c_str(), list.size(), 0, nullptr);
+    if (!json_is_array(workspaces)) {
+        json_decref(workspaces);
+        return internal();
+    }
+    const UserKeys &k = d.keys;
     return json_response(
         200, json_pack("{s:{s:s, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:i, s:i}, s:s, s:s}, s:s, s:o}",
-                       "user", "id", d->user.id.c_str(), "email", d->user.email.c_str(), "createdAt",
-                       d->user.created_at.c_str(), "totpEnabled", d->user.totp_enabled, "keys", "publicKey",
+                       "user", "id", d.user.id.c_str(), "email", d.user.email.c_str(), "createdAt",
+                       d.user.created_at.c_str(), "totpEnabled", d.user.totp_enabled, "keys", "publicKey",
                        k.public_key.c_str(), "encPrivateKey", k.enc_private_key.c_str(), "encSymmetricKey",
-                       k.enc_symmetric_key.c_str(), "encRecoveryBlob", d->enc_recovery_blob.c_str(), "kdf",
+                       k.enc_symmetric_key.c_str(), "encRecoveryBlob", d.enc_recovery_blob.c_str(), "kdf",
                        "algorithm", "argon2id", "memoryKiB", k.kdf.memory_kib, "iterations", k.kdf.iterations,
                        "parallelism", k.kdf.parallelism, "kdfSalt", k.kdf_salt.c_str(), "authSalt",
                        k.auth_salt.c_str(), "sessionId", ctx.auth->session_id.c_str(), "workspaces", workspaces));
@@ -53,7 +59,7 @@ Result<Response> delete_session(Ctx &ctx) {
 
 std::vector<Route> me_routes() {
     return {
-        {"GET", "/me", get_me, Access::session, "read"},
+        {"GET", "/me", get_me, Access::session_in_query, "read"},
         {"GET", "/me/sessions", get_sessions, Access::session, "read"},
         {"DELETE", "/me/sessions/:id", delete_session, Access::session, "mutation"},
     };

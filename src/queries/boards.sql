@@ -38,6 +38,17 @@ FROM boards b
 JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = $2
 WHERE b.id = $1
 
+-- The same with the session ($1 token hash, $2 idle limit; no row = 401) for board $3:
+-- one round trip answers a conditional card list (Access::session_in_query). The
+-- version is NULL for a missing board or a non-member. Kept apart from the list itself:
+-- a plan that also held the list's nodes costs their executor set-up on every 304.
+-- name: board_version_by_session
+SELECT s.*, v.version
+FROM msk_session($1, $2) s
+LEFT JOIN LATERAL (SELECT b.version FROM boards b
+                   JOIN workspace_members m ON m.workspace_id = b.workspace_id AND m.user_id = s.session_user_id
+                   WHERE b.id = $3) v ON true
+
 -- name: workspace_version
 SELECT w.version
 FROM workspaces w

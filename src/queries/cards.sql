@@ -15,7 +15,10 @@ CROSS JOIN LATERAL (
            k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
            msk_iso(k.start_at) AS "startAt", k.archived, k.milestone_id AS "milestoneId",
            json_build_object('done', coalesce(cl.done, 0), 'total', coalesce(cl.total, 0)) AS checklist,
-           msk_card_label_ids(k.id) AS "labelIds", msk_card_assignee_ids(k.id) AS "assigneeIds",
+           -- ARRAY(...) here, not msk_card_label_ids(): a function with a subquery is
+           -- never inlined, and calling it per card cost more than the rest of the row.
+           ARRAY(SELECT label_id FROM card_labels WHERE card_id = k.id ORDER BY label_id) AS "labelIds",
+           ARRAY(SELECT user_id FROM card_assignees WHERE card_id = k.id ORDER BY user_id) AS "assigneeIds",
            k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
            msk_iso(k.updated_at) AS "updatedAt") AS j
 WHERE k.board_id = $1
@@ -48,6 +51,16 @@ WHERE cards.id = v.id
 UPDATE cards SET column_id = $1, position = v.position, updated_at = now()
 FROM unnest(string_to_array($2, ','), string_to_array($3, ',')) AS v(id, position)
 WHERE cards.id = v.id
+
+-- A move's locks and reads in one round trip: the board (no-key update), then the card
+-- (update), in that order (the card's subquery needs the board's row first), and the
+-- board of the target column $3 (NULL when there is none). Locked rows are read at their
+-- latest version, so the card's column is current after waiting for the lock; anything
+-- else that changes under the board lock is read by later statements.
+-- name: card_move_lock
+SELECT k.column_id, k.archived, (SELECT c.board_id FROM columns c WHERE c.id = $3) AS target_board_id
+FROM (SELECT id FROM boards WHERE id = $1 FOR NO KEY UPDATE) b
+CROSS JOIN LATERAL (SELECT column_id, archived FROM cards WHERE id = $2 AND board_id = b.id FOR UPDATE) k
 
 -- name: card_archived_for_update
 SELECT column_id, archived FROM cards WHERE id = $1 FOR UPDATE

@@ -6,11 +6,7 @@ VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
 RETURNING id, msk_iso(created_at) AS created_at, msk_iso(expires_at) AS expires_at
 
 -- name: session_by_token
-SELECT s.id, s.user_id, u.email,
-       extract(epoch FROM now() - s.last_seen_at)::bigint AS idle_s
-FROM sessions s JOIN users u ON u.id = s.user_id
-WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-  AND s.last_seen_at > now() - make_interval(secs => $2)
+SELECT * FROM msk_session($1, $2)
 
 -- name: session_end
 -- When a live session ends unless it is used again: its idle or absolute expiry, unix seconds.
