@@ -58,7 +58,7 @@ int run_deliveries(Db &db, const Config &cfg, Sender &sender, int batch) {
             s.verb = r["verb"].as<std::string>();
             s.body = r["payload"].as<std::string>();
             auto secret = open_at_rest(cfg.at_rest_key, webhook_secret_label(c.webhook_id),
-                                       r["enc_secret"].as<std::string>());
+                                       r["secret_sealed"].as<std::string>());
             bad_secret.push_back(secret ? "" : "the webhook's secret cannot be opened (wrong at_rest_key?)");
             if (secret) s.signature = signature_header(*secret, now_s, s.body);
             claimed.push_back(c);

@@ -51,7 +51,8 @@ CREATE TABLE webhooks (
     url         text NOT NULL CHECK (url ~ '^https?://' AND length(url) <= 2048),
     events      text[] NOT NULL DEFAULT '{}',   -- activity verbs; empty = every verb
     enabled     boolean NOT NULL DEFAULT true,
-    enc_secret  text NOT NULL,                  -- sealed under at_rest_key, label webhook:<id>
+    secret_sealed text NOT NULL,                  -- sealed under at_rest_key, label webhook:<id>;
+                                                  -- not enc_: that prefix is client ciphertext
     created_by  text REFERENCES users (id) ON DELETE SET NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now()
@@ -91,6 +92,18 @@ CREATE TABLE webhook_attempts (
     response     text,                            -- the answer's first bytes (capped)
     PRIMARY KEY (delivery_id, n)
 );
+
+-- A delivery as the deliveries list shows it, with its attempts as a JSON array text
+-- (src/queries/webhooks.sql pages it by webhook and id).
+CREATE VIEW webhook_delivery_list AS
+SELECT d.id, d.webhook_id, d.verb, d.payload, d.state, d.tries, d.attempts,
+       msk_iso(d.next_attempt_at) AS next_attempt_at, d.last_status, d.last_error,
+       msk_iso(d.created_at) AS created_at, msk_iso(d.completed_at) AS completed_at,
+       (SELECT COALESCE(json_agg(json_build_object('n', n, 'startedAt', msk_iso(started_at), 'durationMs', duration_ms,
+                                                   'status', status, 'error', error, 'response', response) ORDER BY n),
+                        '[]')::text
+        FROM webhook_attempts WHERE delivery_id = d.id) AS attempt_log
+FROM webhook_deliveries d;
 
 -- Automations: the rule body is client ciphertext; the trigger type and its whitelisted
 -- metadata are plaintext so that clients can find the rules an event fires.

@@ -54,7 +54,7 @@ like($hook->{secret}, qr/^whsec_[A-Za-z0-9_-]{43}$/, 'the secret is shown at cre
 my $secret = $hook->{secret};
 is_deeply($hook->{events}, ['CARD_CREATED', 'CARD_MOVED'], 'events stored');
 ok($hook->{enabled}, 'enabled by default');
-my $sealed = $dbh->selectrow_array('SELECT enc_secret FROM webhooks WHERE id = ?', undef, $hook->{id});
+my $sealed = $dbh->selectrow_array('SELECT secret_sealed FROM webhooks WHERE id = ?', undef, $hook->{id});
 ok($sealed && index($sealed, $secret) < 0 && index($sealed, substr($secret, 6)) < 0, 'stored sealed, not in plaintext');
 
 $r = $alice->get("/boards/$b/webhooks");

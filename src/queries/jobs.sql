@@ -17,7 +17,7 @@ UPDATE webhook_deliveries d
 SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
 FROM c, webhooks w
 WHERE d.id = c.id AND w.id = d.webhook_id
-RETURNING d.id, d.webhook_id, d.verb, d.payload, d.tries, d.attempts, w.url, w.enc_secret
+RETURNING d.id, d.webhook_id, d.verb, d.payload, d.tries, d.attempts, w.url, w.secret_sealed
 
 -- The outcome of attempt $2 of delivery $1: started at $3 (epoch ms), took $4 ms, HTTP
 -- status $5 (NULL: none), error $6, answer $7; new state $8, next attempt in $9 ms when
