@@ -116,7 +116,7 @@ sub seed {
     # A webhook that takes no verb (so no cell makes deliveries), with one dead delivery;
     # an automation.
     ($f{hook}, $f{auto}, $f{dlv}) = (fresh_id(), fresh_id(), $dbh->selectrow_array('SELECT msk_ulid()'));
-    $dbh->do(q{INSERT INTO webhooks (id, board_id, url, events, enc_secret) VALUES (?, ?, 'http://127.0.0.2:9/hook', '{X_NONE}', 'x')},
+    $dbh->do(q{INSERT INTO webhooks (id, board_id, url, events, secret_sealed) VALUES (?, ?, 'http://127.0.0.2:9/hook', '{X_NONE}', 'x')},
         undef, $f{hook}, $f{board});
     $dbh->do(q{INSERT INTO webhook_deliveries (id, webhook_id, activity_id, verb, payload, state) VALUES (?, ?, 'x', 'X_NONE', ?, 'dead')},
         undef, $f{dlv}, $f{hook}, Mojo::JSON::encode_json({ verb => 'X_NONE', boardId => $f{board}, cardId => undef, actorId => undef,
