@@ -88,6 +88,8 @@ std::vector<Route> milestone_routes();
 std::vector<Route> notification_routes();
 std::vector<Route> comment_routes();
 std::vector<Route> checklist_routes();
+std::vector<Route> card_template_routes();
+std::vector<Route> custom_field_routes();
 std::vector<Route> webhook_routes();
 std::vector<Route> automation_routes();
 std::vector<Route> activity_routes();

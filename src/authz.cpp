@@ -78,6 +78,11 @@ Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &use
     return check(tx, "authz_label", user_id, label_id, need, "label");
 }
 
+Result<Grant> authorize_board_object(pqxx::transaction_base &tx, const std::string &user_id, const char *query,
+                                     const std::string &id, Need need, const char *what) {
+    return check(tx, query, user_id, id, need, what);
+}
+
 Result<Grant> authorize_milestone(pqxx::transaction_base &tx, const std::string &user_id,
                                    const std::string &milestone_id, Need need) {
     return check(tx, "authz_milestone", user_id, milestone_id, need, "milestone");

@@ -41,6 +41,11 @@ Result<Grant> authorize_card(pqxx::transaction_base &tx, const std::string &user
 
 Result<Grant> authorize_label(pqxx::transaction_base &tx, const std::string &user_id,
                                const std::string &label_id, Need need);
+// Any other object that belongs to one board (a card template, a custom field): `query`
+// resolves its id like authz_label does, and "<query>_write" is its write form; 404
+// "no such <what>" for a missing object or a non-member.
+Result<Grant> authorize_board_object(pqxx::transaction_base &tx, const std::string &user_id, const char *query,
+                                     const std::string &id, Need need, const char *what);
 Result<Grant> authorize_milestone(pqxx::transaction_base &tx, const std::string &user_id,
                                    const std::string &milestone_id, Need need);
 

@@ -4,6 +4,7 @@
 #include "activity.hpp"
 #include "authz.hpp"
 #include "boards.hpp"
+#include "custom_fields.hpp"
 #include "ids.hpp"
 #include "list_versions.hpp"
 #include "positions.hpp"
@@ -35,6 +36,12 @@ Card card_from(const pqxx::row &r) {
     c.checklist_total = std::stoll(progress.substr(comma + 1));
     c.label_ids = split_ids(r["label_ids"].as<std::string>());
     c.assignee_ids = split_ids(r["assignee_ids"].as<std::string>());
+    // {fieldId: envelope} from msk_card_custom_fields() (sql/010)
+    std::string fields = r["custom_fields"].as<std::string>();
+    JsonPtr obj(json_loadb(fields.data(), fields.size(), 0, nullptr));
+    const char *field_id;
+    json_t *value;
+    json_object_foreach(obj.get(), field_id, value) c.custom_fields.emplace_back(field_id, json_string_value(value));
     return c;
 }
 
@@ -61,6 +68,12 @@ void set_fields_meta(Event &ev, const CardChange &in) {
     if (in.due_at.present) json_array_append_new(fields, json_string("dueAt"));
     if (in.start_at.present) json_array_append_new(fields, json_string("startAt"));
     if (in.archived) json_array_append_new(fields, json_string("archived"));
+    if (!in.custom_fields.empty()) {
+        json_array_append_new(fields, json_string("customFields"));
+        json_t *ids = json_array();
+        for (const auto &v : in.custom_fields) json_array_append_new(ids, json_string(v.first.c_str()));
+        json_object_set_new(ev.meta.get(), "customFieldIds", ids);
+    }
     json_object_set_new(ev.meta.get(), "fields", fields);
 }
 
@@ -122,6 +135,10 @@ Result<Card> update_card(Tx &tx, Redis &redis, const std::string &user_id, const
     auto before = tx.exec_prepared("card_archived_for_update", card_id);
     if (before.empty()) return not_found("no such card");
     bool was_archived = before[0]["archived"].as<bool>();
+    if (!in.custom_fields.empty()) {
+        auto st = set_card_field_values(tx, a->board_id, card_id, user_id, in.custom_fields);
+        if (!st) return st.error();
+    }
     auto r = tx.exec_prepared("card_update", card_id, in.enc_title, in.enc_description.present,
                               in.enc_description.value, in.due_at.present, in.due_at.value, in.start_at.present,
                               in.start_at.value, in.archived);

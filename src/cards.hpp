@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db.hpp"
@@ -29,6 +30,8 @@ struct Card {
     int64_t checklist_done = 0, checklist_total = 0;  // its checklist items: done, all
     std::vector<std::string> label_ids;     // in id order
     std::vector<std::string> assignee_ids;  // user ids, in id order
+    // Custom field values (sql/010): field id and envelope, in field id order.
+    std::vector<std::pair<std::string, std::string>> custom_fields;
 };
 
 struct CardChange {
@@ -37,6 +40,8 @@ struct CardChange {
     Nullable enc_description, due_at, start_at;  // present + value or null (clear)
     std::optional<bool> archived;
     std::optional<std::string> after_id, before_id;  // create: where to insert
+    // Update: custom field values to set (an envelope) or remove (nothing); custom_fields.hpp.
+    std::vector<std::pair<std::string, std::optional<std::string>>> custom_fields;
 };
 
 enum class ArchivedFilter { exclude, include, only };

@@ -134,6 +134,9 @@ const std::map<std::string, Setter> &setters() {
             return "";
         };
         t["live_poll_wait_ms"] = int_key(&Config::live_poll_wait_ms, 0, 25000);
+        t["card_template_max_bytes"] = int_key(&Config::card_template_max_bytes, 64, 1048576);
+        t["card_templates_per_board"] = int_key(&Config::card_templates_per_board, 0, 10000);
+        t["custom_fields_per_board"] = int_key(&Config::custom_fields_per_board, 0, 1000);
         t["attachment_dir"] = [](Config &c, const std::string &v) -> std::string {
             if (!v.empty() && (v[0] != '/' || v.back() == '/')) return "an absolute directory path (no trailing slash), or empty";
             c.attachment_dir = v;

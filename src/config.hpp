@@ -49,6 +49,11 @@ struct Config {
     bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.
     long live_poll_wait_ms = 5000;
+    // Board bounds (issue 11): the ciphertext bytes of one card template, and how many
+    // card templates and custom fields one board may hold (beyond: 413 and 409).
+    long card_template_max_bytes = 65536;
+    long card_templates_per_board = 100;
+    long custom_fields_per_board = 50;
     // Attachments (src/attachments.hpp). attachment_dir empty: uploads answer 503.
     // Uploads arrive as a file nginx wrote (client_body_temp_path, on the same filesystem
     // as attachment_dir: the worker renames it); downloads go out as `attachment_delivery`

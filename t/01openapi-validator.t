@@ -16,7 +16,7 @@ my $env = 'v1.' . ('A' x 32) . '.' . ('B' x 22);
 my %card = (
     id => 'cabc123', boardId => 'cboard1', columnId => 'ccol1', encTitle => $env, encDescription => undef,
     position => 'a0', dueAt => undef, startAt => undef, archived => Mojo::JSON->false, milestoneId => undef,
-    checklist => { done => 1, total => 3 }, labelIds => [], assigneeIds => [],
+    checklist => { done => 1, total => 3 }, labelIds => [], assigneeIds => [], customFields => {},
     createdBy => 'cuser1', createdAt => $ts, updatedAt => $ts,
 );
 

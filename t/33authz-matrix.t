@@ -56,6 +56,13 @@ POST   /checklists/:list/items              401  404  403  201  201  404
 PATCH  /checklist-items/:item               401  404  403  200  200  404
 DELETE /checklist-items/:item               401  404  403  204  204  404
 DELETE /checklists/:list                    401  404  403  204  204  404
+GET    /boards/:board/card-templates        401  404  200  200  200  404
+POST   /boards/:board/card-templates        401  404  403  201  201  404
+DELETE /card-templates/:tpl                 401  404  403  204  204  404
+GET    /boards/:board/custom-fields         401  404  200  200  200  404
+POST   /boards/:board/custom-fields         401  404  403  201  201  404
+PATCH  /custom-fields/:field                401  404  403  200  200  404
+DELETE /custom-fields/:field                401  404  403  204  204  404
 GET    /boards/:board/activity              401  404  200  200  200  404
 GET    /boards/:board/webhooks              401  404  403  403  200  404
 POST   /boards/:board/webhooks              401  404  403  403  201  404
@@ -126,6 +133,13 @@ sub seed {
         $f{list}, $f{board}, $f{card}, envelope(), 'a0');
     $dbh->do('INSERT INTO checklist_items (id, board_id, card_id, checklist_id, enc_text, position) VALUES (?, ?, ?, ?, ?, ?)',
         undef, $f{item}, $f{board}, $f{card}, $f{list}, envelope(), 'a0');
+    # A card template; a custom field with a value on the card.
+    $f{$_} = fresh_id() for qw(tpl field);
+    $dbh->do('INSERT INTO card_templates (id, board_id, enc_body) VALUES (?, ?, ?)', undef, $f{tpl}, $f{board}, envelope());
+    $dbh->do(q{INSERT INTO custom_fields (id, board_id, type, enc_name, position) VALUES (?, ?, 'text', ?, 'a0')}, undef,
+        $f{field}, $f{board}, envelope());
+    $dbh->do('INSERT INTO card_field_values (board_id, card_id, field_id, enc_value) VALUES (?, ?, ?, ?)', undef,
+        $f{board}, $f{card}, $f{field}, envelope());
     $f{$_} = fresh_id() for qw(ms note);
     $dbh->do('INSERT INTO milestones (id, board_id, enc_name) VALUES (?, ?, ?)', undef, $f{ms}, $f{board}, envelope());
     $dbh->do(q{INSERT INTO notifications (id, user_id, workspace_id, board_id, card_id, verb, actor_id)
@@ -152,13 +166,16 @@ my %bodies = (
     'POST /boards/:board/columns' => sub { { encName => envelope() } },
     'PATCH /columns/:col' => sub { { wipLimit => 4 } },
     'POST /columns/:col/cards' => sub { { encTitle => envelope() } },
-    'PATCH /cards/:card' => sub { { archived => \1 } },
+    'PATCH /cards/:card' => sub { my $f = shift; { archived => \1, customFields => { $f->{field} => envelope() } } },
     'POST /cards/:card/comments' => sub { { encBody => envelope() } },
     'PATCH /comments/:cmt' => sub { { encBody => envelope() } },
     'POST /cards/:card/checklists' => sub { { encTitle => envelope() } },
     'PATCH /checklists/:list' => sub { { encTitle => envelope() } },
     'POST /checklists/:list/items' => sub { { encText => envelope() } },
     'PATCH /checklist-items/:item' => sub { { done => \1 } },
+    'POST /boards/:board/card-templates' => sub { { encBody => envelope() } },
+    'POST /boards/:board/custom-fields' => sub { { type => 'text', encName => envelope() } },
+    'PATCH /custom-fields/:field' => sub { { encName => envelope() } },
     'PATCH /cards/:card/move' => sub { my $f = shift; { toColumnId => $f->{empty} } },
     'POST /boards/:board/labels' => sub { { encName => envelope(), colour => 'teal' } },
     'POST /boards/:board/webhooks' => sub { { url => 'http://127.0.0.2:9/hook', events => ['X_NONE'] } },

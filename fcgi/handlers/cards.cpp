@@ -80,14 +80,37 @@ Result<Response> get_one(Ctx &ctx) {
     return wrapped(200, "card", card_json(*c));
 }
 
-// Any of {encTitle, encDescription, dueAt, startAt (null clears), archived}.
+// {customFields: {fieldId: envelope | null}}: the values to set or remove, at least one.
+Status read_custom_field_values(const json_t *body, CardChange &c) {
+    json_t *obj = json_object_get(body, "customFields");
+    if (!obj) return ok_status();
+    if (!json_is_object(obj) || json_object_size(obj) == 0)
+        return bad_request("\"customFields\" must be an object of field ids to envelopes or null");
+    const char *field_id;
+    json_t *value;
+    json_object_foreach(obj, field_id, value) {
+        if (!is_valid_id(field_id)) return bad_request("\"customFields\" keys must be custom field ids");
+        if (json_is_null(value)) {
+            c.custom_fields.emplace_back(field_id, std::nullopt);
+            continue;
+        }
+        auto v = req_envelope(obj, field_id, kSmallEnvelopeBytes);
+        if (!v) return bad_request("\"customFields\" values must be envelopes or null: " + v.error().message);
+        c.custom_fields.emplace_back(field_id, *v);
+    }
+    return ok_status();
+}
+
+// Any of {encTitle, encDescription, dueAt, startAt (null clears), archived, customFields}.
 Result<Response> patch_card(Ctx &ctx) {
     auto body = body_object(ctx.req);
     if (!body) return body.error();
-    auto any = require_any(body->get(), {"encTitle", "encDescription", "dueAt", "startAt", "archived"});
+    auto any = require_any(body->get(), {"encTitle", "encDescription", "dueAt", "startAt", "archived", "customFields"});
     if (!any) return any.error();
     CardChange in;
     auto st = read_card_fields(body->get(), in, false);
+    if (!st) return st.error();
+    st = read_custom_field_values(body->get(), in);
     if (!st) return st.error();
     auto archived = opt_bool(body->get(), "archived");
     if (!archived) return archived.error();

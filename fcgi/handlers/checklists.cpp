@@ -24,19 +24,6 @@ json_t *checklist_json(const Checklist &l) {
                      l.updated_at.c_str());
 }
 
-// Neighbour ids `after_field` / `before_field`; `move` is set when either is given.
-Status read_place(const json_t *body, const char *after_field, const char *before_field,
-                  std::optional<std::string> &after, std::optional<std::string> &before, bool &move) {
-    auto a = opt_id_field(body, after_field);
-    if (!a) return a.error();
-    auto b = opt_id_field(body, before_field);
-    if (!b) return b.error();
-    after = *a;
-    before = *b;
-    move = after || before;
-    return ok_status();
-}
-
 Status read_checklist_fields(const json_t *body, ChecklistChange &c, bool creating) {
     if (creating || json_object_get(body, "encTitle")) {
         auto t = req_envelope(body, "encTitle", kSmallEnvelopeBytes);

@@ -58,6 +58,9 @@ json_t *card_json(const Card &c) {
                      "createdAt", c.created_at.c_str(), "updatedAt", c.updated_at.c_str());
     json_object_set_new(card, "checklist", json_pack("{s:I, s:I}", "done", static_cast<json_int_t>(c.checklist_done),
                                                      "total", static_cast<json_int_t>(c.checklist_total)));
+    json_t *fields = json_object();
+    for (const auto &f : c.custom_fields) json_object_set_new(fields, f.first.c_str(), json_string(f.second.c_str()));
+    json_object_set_new(card, "customFields", fields);
     return card;
 }
 
@@ -117,6 +120,18 @@ Result<std::optional<std::string>> opt_id_field(const json_t *body, const char *
     if (!s) return s.error();
     if (*s && !is_valid_id(**s)) return bad_request(std::string("\"") + name + "\" is not a valid id");
     return s;
+}
+
+Status read_place(const json_t *body, const char *after_field, const char *before_field,
+                  std::optional<std::string> &after, std::optional<std::string> &before, bool &move) {
+    auto a = opt_id_field(body, after_field);
+    if (!a) return a.error();
+    auto b = opt_id_field(body, before_field);
+    if (!b) return b.error();
+    after = *a;
+    before = *b;
+    move = after || before;
+    return ok_status();
 }
 
 Result<std::string> req_wrapped_key(const json_t *body, const char *name) {

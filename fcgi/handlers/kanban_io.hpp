@@ -44,6 +44,10 @@ Result<std::string> link_target(const Request &req, const char *field, bool quer
 Result<std::string> new_object_id(const json_t *body);
 // An optional field naming another object by id; 400 when present and malformed.
 Result<std::optional<std::string>> opt_id_field(const json_t *body, const char *name);
+// The optional neighbour ids `after_field` / `before_field` of a placement among
+// siblings (fractional keys); `move` is set when either is given.
+Status read_place(const json_t *body, const char *after_field, const char *before_field,
+                  std::optional<std::string> &after, std::optional<std::string> &before, bool &move);
 // A Workspace Key copy: an envelope (wrapped by the owner's User Symmetric Key) or a
 // base64url sealed box (crypto_box_seal to an invitee's X25519 key).
 Result<std::string> req_wrapped_key(const json_t *body, const char *name);

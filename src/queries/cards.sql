@@ -10,6 +10,9 @@ FROM cards k JOIN columns c ON c.id = k.column_id
 -- Checklist progress of every card of the board, counted in one pass (sql/008).
 LEFT JOIN (SELECT card_id, count(*) FILTER (WHERE done) AS done, count(*) AS total
            FROM checklist_items WHERE board_id = $1 GROUP BY card_id) cl ON cl.card_id = k.id
+-- Custom field values of every card of the board, gathered in one pass (sql/010).
+LEFT JOIN (SELECT card_id, json_object_agg(field_id, enc_value ORDER BY field_id) AS vals
+           FROM card_field_values WHERE board_id = $1 GROUP BY card_id) cf ON cf.card_id = k.id
 CROSS JOIN LATERAL (
     SELECT k.id, k.board_id AS "boardId", k.column_id AS "columnId", k.enc_title AS "encTitle",
            k.enc_description AS "encDescription", k.position, msk_iso(k.due_at) AS "dueAt",
@@ -19,6 +22,7 @@ CROSS JOIN LATERAL (
            -- never inlined, and calling it per card cost more than the rest of the row.
            ARRAY(SELECT label_id FROM card_labels WHERE card_id = k.id ORDER BY label_id) AS "labelIds",
            ARRAY(SELECT user_id FROM card_assignees WHERE card_id = k.id ORDER BY user_id) AS "assigneeIds",
+           coalesce(cf.vals, '{}'::json) AS "customFields",
            k.created_by AS "createdBy", msk_iso(k.created_at) AS "createdAt",
            msk_iso(k.updated_at) AS "updatedAt") AS j
 WHERE k.board_id = $1
@@ -29,7 +33,7 @@ SELECT id, board_id, column_id, enc_title, enc_description, position,
        msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
-       msk_card_checklist(id) AS checklist,
+       msk_card_checklist(id) AS checklist, msk_card_custom_fields(id) AS custom_fields,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 FROM cards WHERE id = $1
 
@@ -73,7 +77,7 @@ RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
-          msk_card_checklist(id) AS checklist,
+          msk_card_checklist(id) AS checklist, msk_card_custom_fields(id) AS custom_fields,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_update
@@ -91,7 +95,7 @@ RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
-          msk_card_checklist(id) AS checklist,
+          msk_card_checklist(id) AS checklist, msk_card_custom_fields(id) AS custom_fields,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_move
@@ -100,7 +104,7 @@ RETURNING id, board_id, column_id, enc_title, enc_description, position,
           msk_iso(due_at) AS due_at, msk_iso(start_at) AS start_at, archived, milestone_id,
           array_to_string(msk_card_label_ids(id), ',') AS label_ids,
           array_to_string(msk_card_assignee_ids(id), ',') AS assignee_ids,
-          msk_card_checklist(id) AS checklist,
+          msk_card_checklist(id) AS checklist, msk_card_custom_fields(id) AS custom_fields,
           created_by, msk_iso(created_at) AS created_at, msk_iso(updated_at) AS updated_at
 
 -- name: card_delete
