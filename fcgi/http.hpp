@@ -19,6 +19,10 @@ struct Request {
     // An upload's body: the file the web server wrote (nginx $request_body_file) or the
     // worker spooled (fcgi/upload_spool.hpp); `body` is then empty.
     std::string body_file;
+    // The storage name chosen for body_file: kept when the request is run again after a
+    // serialization failure or deadlock, so the retry finds the file the first attempt
+    // already moved (src/attachment_store.hpp, move_into_storage).
+    std::string body_storage_name;
     std::string request_id;
     bool internal = false;  // came through an nginx internal location
     std::map<std::string, std::string> params;  // from the route pattern

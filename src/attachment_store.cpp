@@ -42,6 +42,14 @@ Result<uint64_t> upload_size(const std::string &path) {
     return static_cast<uint64_t>(st.st_size);
 }
 
+Result<uint64_t> upload_size(const Config &cfg, const std::string &from, const std::string &name) {
+    struct stat st;
+    if (lstat(from.c_str(), &st) != 0 && errno == ENOENT && is_storage_name(name) &&
+        lstat(storage_path(cfg, name).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        return static_cast<uint64_t>(st.st_size);
+    return upload_size(from);
+}
+
 Status check_free_space(const Config &cfg) {
     struct statvfs vfs;
     if (statvfs(cfg.attachment_dir.c_str(), &vfs) != 0) {
@@ -62,6 +70,8 @@ Status move_into_storage(const Config &cfg, const std::string &from, const std::
     int err = errno;
     if (err == ENOENT) {
         struct stat st;
+        // Moved by an earlier attempt of this request (see the header).
+        if (lstat(to.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return ok_status();
         if (stat(cfg.attachment_dir.c_str(), &st) == 0) return bad_request("the upload was not received");
     }
     std::string why = strerror(err);

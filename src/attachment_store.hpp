@@ -34,12 +34,21 @@ std::string storage_path(const Config &cfg, const std::string &name);
 
 // The size of the uploaded file at `path`: a regular file (not a link), else 400.
 Result<uint64_t> upload_size(const std::string &path);
+// The same for an upload on its way to storage name `name`: at `from`, or, when an
+// earlier attempt of this request already moved it (a retry after a serialization
+// failure or deadlock), at its storage path.
+Result<uint64_t> upload_size(const Config &cfg, const std::string &from, const std::string &name);
 // 507 INSUFFICIENT_STORAGE when attachment_dir has less than attachment_min_free_bytes
 // free; 503 when it cannot be examined.
 Status check_free_space(const Config &cfg);
 // Moves `from` to storage name `name` with one rename(2). A different filesystem
 // (EXDEV) or a permission problem is a configuration error: logged with what to fix,
-// answered 503. A missing source (the upload vanished) is a 400.
+// answered 503. A missing source (the upload vanished) is a 400, unless `name` is already
+// in storage: the step is safe to run twice in one request (the retry after a
+// serialization failure or deadlock reuses the name, and a storage name is 128 random
+// bits, so a file under it is this request's). The file is never copied and no worker
+// holds it open. (Not link(2): with fs.protected_hardlinks the workers may not link
+// nginx's 0600 temporary file, which they may rename.)
 Status move_into_storage(const Config &cfg, const std::string &from, const std::string &name);
 // Unlinks a stored file; a file already gone is fine. False (and a log line) on
 // another error.

@@ -57,13 +57,14 @@ Result<Attachment> create_attachment(Tx &tx, Redis &redis, const Config &cfg, co
     if (!a) return a.error();
     auto st = storage_configured(cfg);
     if (!st) return st.error();
-    auto size = upload_size(in.body_file);
+    const std::string &name = in.storage_name;
+    if (!is_storage_name(name)) return unavailable("attachment storage is unavailable; try again later");
+    auto size = upload_size(cfg, in.body_file, name);
     if (!size) return size.error();
     st = check_limits(tx, cfg, a->grant.workspace_id, *size);
     if (!st) return st.error();
     st = check_free_space(cfg);
     if (!st) return st.error();
-    std::string name = new_storage_name();
     if (tx.exec_prepared("attachment_insert", in.id, card_id, user_id, in.enc_meta, static_cast<int64_t>(*size), name)
             .empty())
         return conflict("an attachment with this id already exists");

@@ -32,6 +32,7 @@ struct AttachmentUpload {
     std::string id;         // client-chosen (the AAD names it)
     std::string enc_meta;
     std::string body_file;  // the uploaded stream, moved into storage on success
+    std::string storage_name;  // its name in storage: the same for a retry of the request
 };
 
 Result<std::vector<Attachment>> list_attachments(Tx &tx, const std::string &user_id, const std::string &card_id);

@@ -28,10 +28,12 @@ Result<AttachmentUpload> read_upload(const Request &req) {
     std::string problem = envelope_problem(in.enc_meta, kMetaBytes);
     if (!problem.empty()) return bad_request("header X-Attachment-Meta " + problem);
     in.body_file = req.body_file;
+    in.storage_name = req.body_storage_name;
     return in;
 }
 
 Result<Response> post_attachment(Ctx &ctx) {
+    if (ctx.req.body_storage_name.empty()) ctx.req.body_storage_name = new_storage_name();
     auto in = read_upload(ctx.req);
     if (!in) return in.error();
     if (in->body_file.empty()) {

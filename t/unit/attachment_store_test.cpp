@@ -1,5 +1,5 @@
 // Attachment storage: the stream length a file size allows, storage names, the free-space
-// check (507), the rename into storage and what it refuses.
+// check (507), the rename into storage (safe to run twice in one request) and what it refuses.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,4 +86,24 @@ TEST(AttachmentStore, RefusesWhatIsNotAnUpload) {
     LONGS_EQUAL(400, move_into_storage(cfg, dir + "/nothing", new_storage_name()).error().status);
     cfg.attachment_dir = dir + "/missing";
     LONGS_EQUAL(503, move_into_storage(cfg, target, new_storage_name()).error().status);
+}
+
+// A request run again after a serialization failure or deadlock reuses its storage name:
+// the second run finds the file the first one moved, with its size, and stores nothing new.
+TEST(AttachmentStore, MovingTwiceInOneRequestIsDone) {
+    std::string up = file("upload", std::string(100, 'x'));
+    std::string name = new_storage_name();
+    for (int run = 0; run < 2; run++) {
+        auto size = upload_size(cfg, up, name);
+        CHECK(size.ok());
+        UNSIGNED_LONGLONGS_EQUAL(100, *size);
+        CHECK(move_into_storage(cfg, up, name).ok());
+        LONGS_EQUAL(100, stored_size(cfg, name));
+        LONGS_EQUAL(-1, access(up.c_str(), F_OK));
+    }
+    // Another name (another request) still finds no upload.
+    std::string other = new_storage_name();
+    LONGS_EQUAL(400, upload_size(cfg, up, other).error().status);
+    LONGS_EQUAL(400, move_into_storage(cfg, up, other).error().status);
+    LONGS_EQUAL(-1, stored_size(cfg, other));
 }
