@@ -51,7 +51,9 @@ SpoolResult spool_upload(FCGX_Request &r, const Config &cfg, Request &req, Uploa
         return SpoolResult::failed;
     }
     spool.path = dir + "/" + new_storage_name();
-    int fd = open(spool.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // 0640: once renamed into attachment_dir (group: the web server's, setgid), Apache or
+    // lighttpd reads it for X-Sendfile; .incoming itself stays 0700.
+    int fd = open(spool.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0) {
         log_error("cannot create an upload file in " + dir + ": " + strerror(errno));
         spool.path.clear();

@@ -47,6 +47,7 @@ for s in "${sets[@]}"; do
       add "test: nchan, compared with the live stream" libnginx-mod-nchan
       add "test: backtraces of crashed nginx workers (t/55nginx-nchan.t)" gdb
       add "test: the API behind Apache and lighttpd" apache2 libapache2-mod-fcgid lighttpd
+      add "test: attachment downloads behind Apache (X-Sendfile)" libapache2-mod-xsendfile
       ;;
     bench) add "bench: HTTP load generator" wrk
       add "bench: nchan, compared with the live stream (bench/sse)" libnginx-mod-nchan ;;

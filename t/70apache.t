@@ -3,7 +3,8 @@
 # mod_proxy_fcgi to the stack's FastCGI workers; mod_fcgid spawning the worker itself,
 # recycled after every request; and the nginx module as a sidecar that Apache forwards
 # the live stream and the WebSocket relay to (mod_proxy_http, mod_proxy_wstunnel); and a
-# shared host's web root with conf/apache/shared-hosting/ (.htaccess, api.fcgi).
+# shared host's web root with conf/apache/shared-hosting/ (.htaccess, api.fcgi); an
+# attachment uploaded through mod_proxy_fcgi and downloaded with mod_xsendfile.
 use strict;
 use warnings;
 use Test::More;
@@ -24,6 +25,14 @@ subtest 'mod_proxy_fcgi' => sub {
     MSKanban::Front::check_live_poll($ft, 'apache', sse => 1);
     unlike($ap->log_text('access.log'), qr/\?/, 'the access log (%U) holds no query strings');
 };
+
+SKIP: {
+    skip 'mod_xsendfile is not installed (libapache2-mod-xsendfile)', 1 unless MSKanban::Apache::has_xsendfile();
+    subtest 'mod_proxy_fcgi, attachments: mod_xsendfile (a worker of its own)' => sub {
+        my $ap = MSKanban::Apache->new($t, attachments => 1);
+        MSKanban::Front::check_attachment($ap->tester, 'apache');
+    };
+}
 
 subtest 'mod_proxy_fcgi, workers unreachable' => sub {
     my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi', socket => $t->{state} . '/no-such.sock');

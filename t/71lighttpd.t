@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # lighttpd 1.4 in front, run from conf/lighttpd/mskanban.conf (the file users include):
 # mod_fastcgi to the stack's FastCGI workers, and the nginx module as a sidecar that
-# lighttpd forwards the live stream and the WebSocket relay to (mod_proxy with upgrade).
+# lighttpd forwards the live stream and the WebSocket relay to (mod_proxy with upgrade);
+# an attachment uploaded through it and downloaded with its X-Sendfile.
 use strict;
 use warnings;
 use Test::More;
@@ -19,6 +20,11 @@ subtest 'mod_fastcgi' => sub {
     my $ft = $lt->tester;
     MSKanban::Front::check_api($ft, 'lighttpd');
     MSKanban::Front::check_live_poll($ft, 'lighttpd', sse => 1);
+};
+
+subtest 'mod_fastcgi, attachments: X-Sendfile (a worker of its own)' => sub {
+    my $lt = MSKanban::Lighttpd->new($t, attachments => 1);
+    MSKanban::Front::check_attachment($lt->tester, 'lighttpd');
 };
 
 subtest 'mod_fastcgi, workers unreachable' => sub {

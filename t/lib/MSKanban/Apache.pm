@@ -9,6 +9,9 @@ package MSKanban::Apache;
 #
 #   my $ap = MSKanban::Apache->new($t, mode => 'proxy_fcgi' | 'fcgid' | 'shared',
 #       sidecar => $nginx_port, max_requests => 1, socket => $path);
+#   my $ap = MSKanban::Apache->new($t, attachments => 1);   # proxy_fcgi to a private worker
+#       (as the web user, attachment_delivery = x-sendfile, its own attachment_dir) and
+#       mod_xsendfile
 #   my $front = $ap->tester;     # an MSKanban::Test whose clients talk to Apache
 use strict;
 use warnings;
@@ -26,6 +29,7 @@ my $MODS = '/usr/lib/apache2/modules';
 
 sub available { -x '/usr/sbin/apache2' && -f "$MODS/mod_proxy_fcgi.so" }
 sub has_fcgid { -f "$MODS/mod_fcgid.so" }
+sub has_xsendfile { -f "$MODS/mod_xsendfile.so" }
 
 sub new {
     my ($class, $t, %o) = @_;
@@ -42,6 +46,12 @@ sub new {
     push @mods, $mode eq 'proxy_fcgi' ? qw(proxy proxy_fcgi) : qw(fcgid rewrite);
     push @mods, 'mime' if $mode eq 'shared';
     push @mods, qw(proxy proxy_http proxy_wstunnel) if $o{sidecar};
+    my $worker;
+    if ($o{attachments}) {
+        push @mods, 'xsendfile';
+        $worker = MSKanban::PrivateServer::x_sendfile_worker($t, $prefix, "$prefix/attachments");
+        $o{socket} = "$prefix/worker/fcgi.sock";
+    }
     my %seen;
     my $load = join '', map {"LoadModule ${_}_module $MODS/mod_$_.so\n"} grep { !$seen{$_}++ } @mods;
     # Apache's children (the web user) read the error documents at request time: give
@@ -50,6 +60,7 @@ sub new {
     my @define = (MSKANBAN_CONF_DIR => "$prefix/conf", MSKANBAN_VHOST => "127.0.0.1:$port",
                   MSKANBAN_FCGI_SOCKET => $o{socket} // $t->env('MSKANBAN_FCGI_SOCKET'));
     push @define, MSKANBAN_SIDECAR => "127.0.0.1:$o{sidecar}" if $o{sidecar};
+    push @define, MSKANBAN_ATTACHMENT_DIR => "$prefix/attachments" if $o{attachments};
     my $extra = '';
     my $site = qq{Include "$src/conf/apache/mskanban.conf"};
     if ($mode eq 'shared') {
@@ -122,7 +133,7 @@ $defines$extra
 $site
 CONF
     close $fh;
-    my $self = bless { t => $t, prefix => $prefix, port => $port, owner => $$, mode => $mode }, $class;
+    my $self = bless { t => $t, prefix => $prefix, port => $port, owner => $$, mode => $mode, worker => $worker }, $class;
     $self->start;
     return $self;
 }
@@ -175,6 +186,7 @@ sub master_pid { $_[0]->read_pid('httpd.pid') }
 sub stop {
     my ($self) = @_;
     return if $$ != $self->{owner} || $self->{stopped}++;
+    $self->stop_worker;
     my $pid = $self->master_pid or return;
     $self->stop_pid($pid, 'TERM', 10);
 }

@@ -7,6 +7,7 @@ package MSKanban::Front;
 #
 #   MSKanban::Front::check_api($ft, 'apache');
 #   MSKanban::Front::check_live_poll($ft, 'apache', sse => 1);
+#   MSKanban::Front::check_attachment($ft, 'lighttpd');   # workers with x-sendfile
 use strict;
 use warnings;
 use Test::More;
@@ -171,6 +172,30 @@ sub check_sidecar {
     is($bad->status, 401, 'a bad ticket is refused (401)');
     $a->close;
     $b->close;
+}
+
+# An attachment through the server: the upload reaches the worker on stdin (spooled
+# into attachment_dir), the download is the server's X-Sendfile of the stored file.
+# 3 MB: above the API's general body limit, within the upload location's.
+sub check_attachment {
+    my ($ft, $name) = @_;
+    my $k = MSKanban::Kanban->new($ft);
+    subtest "$name: attachment upload and download" => sub {
+        my $alice = $ft->user;
+        my $ws = $k->workspace($alice)->{id};
+        my $card = $k->card($alice, $k->column($alice, $k->board($alice, $ws)->{id})->{id})->{id};
+        my $bytes = substr(MSKanban::Test::random_bytes(65_537) x 46, 0, 3_000_000);
+        my $id = sprintf 'cfatt%x%s', $$, join '', map { ('0' .. '9', 'a' .. 'z')[rand 36] } 1 .. 10;
+        my $r = $alice->post("/cards/$card/attachments", $bytes, { 'Content-Type' => 'application/octet-stream',
+            'X-Attachment-Id' => $id, 'X-Attachment-Meta' => envelope(60) });
+        $ft->ok_status($r, 201, 'uploaded');
+        is($r->{json}{attachment}{size}, length $bytes, 'its size');
+        $r = $alice->get("/attachments/$id");
+        $ft->ok_status($r, 200, 'downloaded');
+        is(length $r->{body}, length $bytes, 'as many bytes as uploaded');
+        ok($r->{body} eq $bytes, 'the bytes as uploaded');
+        ok(!grep({ /^x-(sendfile|accel-redirect|lighttpd-send-file)$/i } keys %{ $r->{headers} }), 'no storage path to the client');
+    };
 }
 
 1;

@@ -5,6 +5,8 @@ package MSKanban::Lighttpd;
 # Its own pid file, logs and upload dir; nothing of the system's lighttpd.
 #
 #   my $lt = MSKanban::Lighttpd->new($t, sidecar => $nginx_port, socket => $path);
+#   my $lt = MSKanban::Lighttpd->new($t, attachments => 1);   # a private worker of its own
+#       (as the web user, attachment_delivery = x-sendfile, attachment_dir under the prefix)
 #   my $front = $lt->tester;     # an MSKanban::Test whose clients talk to lighttpd
 use strict;
 use warnings;
@@ -36,6 +38,12 @@ sub new {
         $user = qq{server.username = "$wu"\nserver.groupname = "$wg"\n};
         system('chown', '-R', "$wu:$wg", "$prefix/logs", "$prefix/upload");
     }
+    my ($worker, $attach) = (undef, $t->env('MSKANBAN_ATTACHMENT_DIR') // "$prefix/upload");
+    if ($o{attachments}) {
+        $attach = "$prefix/attachments";
+        $worker = MSKanban::PrivateServer::x_sendfile_worker($t, $prefix, $attach);
+        $o{socket} = "$prefix/worker/fcgi.sock";
+    }
     my $sidecar = $o{sidecar}
         ? qq{var.mskanban_sidecar_port = $o{sidecar}\ninclude "$src/conf/lighttpd/mskanban-sidecar.conf"\n} : '';
     open my $fh, '>', "$prefix/lighttpd.conf" or croak $!;
@@ -53,11 +61,12 @@ accesslog.format = "%h %>s %m %U"
 $user
 var.mskanban_socket = "${\ ($o{socket} // $t->env('MSKANBAN_FCGI_SOCKET')) }"
 var.mskanban_conf_dir = "$prefix/conf"
+var.mskanban_attachment_dir = "$attach"
 include "$src/conf/lighttpd/mskanban.conf"
 $sidecar
 CONF
     close $fh;
-    my $self = bless { t => $t, prefix => $prefix, port => $port, owner => $$ }, $class;
+    my $self = bless { t => $t, prefix => $prefix, port => $port, owner => $$, worker => $worker }, $class;
     $self->start;
     return $self;
 }
@@ -73,6 +82,7 @@ sub start {
 sub stop {
     my ($self) = @_;
     return if $$ != $self->{owner} || $self->{stopped}++;
+    $self->stop_worker;
     my $pid = $self->read_pid('lighttpd.pid') or return;
     $self->stop_pid($pid, 'TERM', 10);
 }

@@ -7,6 +7,7 @@ package MSKanban::PrivateServer;
 use strict;
 use warnings;
 use Carp qw(croak);
+use File::Path ();
 use IO::Socket::INET;
 use Time::HiRes qw(time sleep);
 
@@ -59,6 +60,47 @@ sub tester {
     my $t = $self->{t};
     $t->schema if $t->can("schema");
     return bless { %$t, env => { %{ $t->{env} }, MSKANBAN_URL => $self->url } }, ref $t;
+}
+
+# A worker of this server's own (the stack's config, with attachment_delivery =
+# x-sendfile and its own attachment_dir and socket), run as the web user like
+# the server, which reads the stored files (t/70apache.t, t/71lighttpd.t); its pid.
+sub x_sendfile_worker {
+    my ($t, $prefix, $attach) = @_;
+    require MSKanban::Apache;
+    my $conf = MSKanban::Apache::_worker_config($t, $prefix);
+    open my $fh, '>>', $conf or croak $!;
+    print $fh "listen = $prefix/worker/fcgi.sock\nattachment_dir = $attach\nattachment_delivery = x-sendfile\n";
+    close $fh;
+    File::Path::make_path($attach);
+    my @as = ();
+    if ($> == 0) {
+        my ($wu, $wg) = ($t->env('MSKANBAN_WEB_USER') // 'www-data', $t->env('MSKANBAN_WEB_GROUP') // 'www-data');
+        system('chown', '-R', "$wu:$wg", "$prefix/worker", $attach);
+        @as = ('setpriv', "--reuid=$wu", "--regid=$wg", '--init-groups', '--');    # exec, no fork
+    }
+    my $bin = "$prefix/worker/mskanban-fcgi";    # the web user may not reach the build dir
+    system('cp', $t->env('MSKANBAN_BUILD') . '/mskanban-fcgi', $bin) == 0 or croak 'copy worker';
+    chmod 0755, $bin;
+    my $pid = fork // croak "fork: $!";
+    if (!$pid) {
+        open STDERR, '>>', "$prefix/logs/worker.log";
+        open STDIN, '<', '/dev/null';
+        exec @as, $bin, '-c', $conf;
+        exit 127;
+    }
+    my $deadline = time + 10;
+    sleep 0.05 while !-S "$prefix/worker/fcgi.sock" && time < $deadline;
+    croak 'the private worker did not start' unless -S "$prefix/worker/fcgi.sock";
+    return $pid;
+}
+
+# Stops the worker x_sendfile_worker started for this server (it drains, then exits).
+sub stop_worker {
+    my ($self) = @_;
+    my $w = delete $self->{worker} or return;
+    kill 'TERM', $w;
+    waitpid $w, 0;
 }
 
 sub DESTROY { $_[0]->stop }
