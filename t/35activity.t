@@ -32,7 +32,7 @@ sysread($sub, $ack, 4096) for 1;
 
 my $c1 = $k->column($alice, $b)->{id};
 my $c2 = $k->column($alice, $b, wipLimit => 2)->{id};
-my $card = $k->card($alice, $c1, encDescription => envelope(64), dueAt => '2026-06-01T00:00:00.000Z');
+my $card = $k->card($alice, $c1, encDescription => envelope(64), dueAt => '2099-06-01T00:00:00.000Z');
 $alice->patch("/cards/$card->{id}", { encTitle => envelope() });
 $alice->patch("/cards/$card->{id}/move", { toColumnId => $c2 });
 $alice->patch("/cards/$card->{id}", { archived => \1 });
