@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "attachment_ctl.hpp"
+#include "automation_claims.hpp"
 #include "base64url.hpp"
 #include "config.hpp"
 #include "crypto.hpp"
@@ -68,9 +69,15 @@ static int cmd_gc(const Config &cfg) {
         pqxx::work tx(db.conn());
         auto sessions = tx.exec_prepared("gc_sessions", cfg.session_idle_s);
         auto keys = tx.exec_prepared("gc_idempotency_keys", kIdempotencyHours * 3600);
+        // Old automation claims, all of them (batches keep each statement short).
+        long claims = 0;
+        for (long n = 1; n > 0; claims += n)
+            n = static_cast<long>(
+                tx.exec_prepared("gc_automation_claims", kAutomationClaimDays * 86400, 10000).affected_rows());
         tx.commit();
         std::cout << "deleted " << sessions.affected_rows() << " ended sessions, " << keys.affected_rows()
                   << " expired idempotency keys\n";
+        std::cout << "deleted " << claims << " old automation claims\n";
         auto files = gc_attachment_files(db.conn(), cfg, kOrphanMinAgeS);
         std::cout << "removed " << files.queued << " attachment files of deleted rows, " << files.orphans
                   << " uncommitted attachment files\n";

@@ -92,6 +92,7 @@ std::vector<Route> card_template_routes();
 std::vector<Route> custom_field_routes();
 std::vector<Route> webhook_routes();
 std::vector<Route> automation_routes();
+std::vector<Route> automation_claim_routes();
 std::vector<Route> activity_routes();
 std::vector<Route> live_poll_routes();
 std::vector<Route> attachment_routes();

@@ -1,10 +1,14 @@
 // Periodic clean-up (see gc.hpp). Queries in src/queries/gc.sql and jobs.sql.
 #include "gc.hpp"
 
+#include "automation_claims.hpp"
 #include "idempotency.hpp"
 #include "log.hpp"
 
 namespace msk {
+
+// Old automation claims deleted per run (the rest go at the next run).
+constexpr long kGcClaimBatch = 10000;
 
 void run_gc(Db &db, const Config &cfg) {
     try {
@@ -13,10 +17,12 @@ void run_gc(Db &db, const Config &cfg) {
         auto sessions = tx.exec_prepared("gc_sessions", cfg.session_idle_s);
         auto keys = tx.exec_prepared("gc_idempotency_keys", kIdempotencyHours * 3600);
         auto deliveries = tx.exec_prepared("jobs_gc_deliveries", kDeliveryRetentionDays * 86400);
+        auto claims = tx.exec_prepared("gc_automation_claims", kAutomationClaimDays * 86400, kGcClaimBatch);
         tx.commit();
         log_info("jobs: gc deleted " + std::to_string(sessions.affected_rows()) + " ended sessions, " +
                  std::to_string(keys.affected_rows()) + " expired idempotency keys, " +
-                 std::to_string(deliveries.affected_rows()) + " finished deliveries");
+                 std::to_string(deliveries.affected_rows()) + " finished deliveries, " +
+                 std::to_string(claims.affected_rows()) + " old automation claims");
     } catch (const pqxx::broken_connection &e) {
         db.reset();
         log_warn(std::string("jobs: gc skipped: ") + e.what());

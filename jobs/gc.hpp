@@ -1,6 +1,7 @@
 // The runner's periodic clean-up, so an operator needs no cron entry: what `mskanbanctl
-// gc` deletes (ended sessions, expired Idempotency-Key records) and finished webhook
-// deliveries older than kDeliveryRetentionDays. One runner at a time (an advisory lock).
+// gc` deletes (ended sessions, expired Idempotency-Key records), finished webhook
+// deliveries older than kDeliveryRetentionDays and automation claims older than
+// kAutomationClaimDays. One runner at a time (an advisory lock).
 #pragma once
 
 #include "config.hpp"

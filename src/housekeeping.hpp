@@ -1,6 +1,6 @@
 // Opportunistic clean-up by the FastCGI workers, so rows that can never be used again go
 // without an operator or a timer: what `mskanbanctl gc` deletes (expired Idempotency-Key
-// records, ended sessions, files of deleted attachments), in small batches, between requests. Each worker thread tries
+// records, ended sessions, old automation claims, files of deleted attachments), in small batches, between requests. Each worker thread tries
 // at most once a minute; an advisory lock lets one worker at a time do it.
 #pragma once
 

@@ -73,6 +73,7 @@ DELETE /webhooks/:hook                      401  404  403  403  204  404
 GET    /boards/:board/automations           401  404  200  200  200  404
 POST   /boards/:board/automations           401  404  403  201  201  404
 PATCH  /automations/:auto                   401  404  403  200  200  404
+POST   /automations/:auto/claims            401  404  403  201  201  404
 DELETE /automations/:auto                   401  404  403  204  204  404
 GET    /boards/:board/milestones            401  404  200  200  200  404
 POST   /boards/:board/milestones            401  404  403  201  201  404
@@ -129,6 +130,10 @@ sub seed {
         undef, $f{dlv}, $f{hook}, Mojo::JSON::encode_json({ verb => 'X_NONE', boardId => $f{board}, cardId => undef, actorId => undef,
             timestamp => '2026-01-01T00:00:00.000Z', metadata => {} }));
     $dbh->do(q{INSERT INTO automations (id, board_id, trigger, enc_body) VALUES (?, ?, 'card_moved', ?)}, undef, $f{auto}, $f{board}, envelope());
+    # The move that fired it (what POST /automations/:auto/claims claims).
+    $f{evt} = fresh_id();
+    $dbh->do(q{INSERT INTO activity (id, workspace_id, board_id, verb, target_type, target_id) VALUES (?, ?, ?, 'CARD_MOVED', 'card', ?)},
+        undef, $f{evt}, $f{ws}, $f{board}, $f{card});
     $dbh->do('INSERT INTO checklists (id, board_id, card_id, enc_title, position) VALUES (?, ?, ?, ?, ?)', undef,
         $f{list}, $f{board}, $f{card}, envelope(), 'a0');
     $dbh->do('INSERT INTO checklist_items (id, board_id, card_id, checklist_id, enc_text, position) VALUES (?, ?, ?, ?, ?, ?)',
@@ -182,6 +187,7 @@ my %bodies = (
     'PATCH /webhooks/:hook' => sub { { enabled => \0 } },
     'POST /boards/:board/automations' => sub { { trigger => 'card_created', encBody => envelope() } },
     'PATCH /automations/:auto' => sub { { enabled => \0 } },
+    'POST /automations/:auto/claims' => sub { my $f = shift; { eventId => $f->{evt} } },
     'PATCH /labels/:label' => sub { { colour => '#00ff7f' } },
     'POST /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
     'DELETE /cards/:card/labels' => sub { my $f = shift; { labelId => $f->{label} } },
