@@ -1,9 +1,10 @@
 // Automations: a board's `{when, do}` rules. The body is client ciphertext (clients hold
-// the keys and run the actions through ordinary API calls, each with an Idempotency-Key
-// derived from the automation id and the triggering event id, so a retry or a second
-// client of the same user acts once). The server stores the rule, checks the plaintext
-// trigger type and its whitelisted metadata (ids only), and records an activity row and a
-// board tick for every change. Members change them; viewers read them.
+// the keys and run the actions through ordinary API calls: the client whose claim of the
+// triggering event is first acts (src/automation_claims.hpp), each call with an
+// Idempotency-Key derived from the automation id and the event id, so a retry acts once).
+// The server stores the rule, checks the plaintext trigger type and its whitelisted
+// metadata (ids only), and records an activity row and a board tick for every change.
+// Members change them; viewers read them.
 #pragma once
 
 #include <optional>
