@@ -7,6 +7,7 @@
 use strict;
 use warnings;
 use Test::More;
+use POSIX ();
 use MSKanban::Test;
 use MSKanban::Kanban;
 
@@ -67,6 +68,31 @@ my $moved2 = $move->($card, $c1, $b);
 $t->ok_status($carol->post("/automations/$auto/claims", { eventId => $moved2 }), 201, 'the next event: a new claim');
 is($claims->(), 2, 'two claims');
 
+# --- concurrent claims by several members: exactly one wins -----------------------------
+# Each member claims from a process of its own, all released at once.
+my $race = $move->($card, $c2, $b);
+my @racers = ($alice, $bob, $carol);
+my @kids;
+my $go = time + 1;
+for my $who (@racers) {
+    pipe(my $rd, my $wr) or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        close $rd;
+        select(undef, undef, undef, 0.01) while time < $go;
+        my $res = $who->post("/automations/$auto/claims", { eventId => $race });
+        print $wr $res->{status};
+        close $wr;
+        POSIX::_exit(0);
+    }
+    close $wr;
+    push @kids, [$pid, $rd];
+}
+my @statuses = map { my $s = readline $_->[1]; waitpid $_->[0], 0; $s // 'none' } @kids;
+is(scalar(grep { $_ eq '201' } @statuses), 1, 'concurrent claims: one 201') or diag "@statuses";
+is(scalar(grep { $_ eq '409' } @statuses), @racers - 1, 'the others 409');
+is($t->count_rows('SELECT 1 FROM automation_claims WHERE event_id = ?', $race), 1, 'one claim row');
+
 # --- bad input: 400, nothing stored -----------------------------------------------------
 my $created = $event_of->($b, 'CARD_CREATED', $card);
 ok($created, 'a CARD_CREATED event');
@@ -109,7 +135,7 @@ my $out = `$ctl -c $conf gc 2>&1`;
 is($? >> 8, 0, 'mskanbanctl gc') or diag $out;
 like($out, qr/deleted [1-9]\d* old automation claims/, 'reports the old claims it deleted');
 is($t->count_rows('SELECT 1 FROM automation_claims WHERE event_id = ?', $moved), 0, 'the old claim is gone');
-is($claims->(), 2, 'the recent ones stay');
+is($claims->(), 3, 'the recent ones stay');
 $t->ok_status($alice->delete("/automations/$auto"), 204, 'delete the automation');
 is($claims->(), 0, 'its claims are gone with it');
 
