@@ -29,9 +29,7 @@ Outcome<std::string> add_column(Ctx &ctx, const std::string &board_id, const c::
     body.set("encName", encrypt(bk, c::aad::column(id), name));
     if (wip > 0) body.set("wipLimit", Json::own(json_integer(wip)));
     if (done) body.set("isDone", Json::own(json_true()));
-    auto r = ctx.api->post("/boards/" + url_escape(board_id) + "/columns", body);
-    if (!r) return r.failure();
-    auto col = created_object(r.value(), "column", id);
+    auto col = post_created(*ctx.api, "/boards/" + url_escape(board_id) + "/columns", body, "column", id);
     if (!col) return col.failure();
     return id;
 }
@@ -50,9 +48,7 @@ Status cmd_board_create(Ctx &ctx) {
     body.set("id", id);
     body.set("encName", encrypt(bk, c::aad::board(id), name));
     body.set("encBoardKey", wrapped.value());
-    auto r = ctx.api->post("/workspaces/" + url_escape(ws_id) + "/boards", body);
-    if (!r) return r.failure();
-    auto board = created_object(r.value(), "board", id);
+    auto board = post_created(*ctx.api, "/workspaces/" + url_escape(ws_id) + "/boards", body, "board", id);
     if (!board) return board.failure();
 
     std::string spec = ctx.args.has("columns") ? ctx.args.get("columns") : "To do,Doing,Done";

@@ -85,9 +85,7 @@ Status cmd_card_add(Ctx &ctx) {
         if (!due) return due.failure();
         body.set("dueAt", due.value());
     }
-    auto r = ctx.api->post("/columns/" + url_escape(col.id) + "/cards", body);
-    if (!r) return r.failure();
-    auto card = created_object(r.value(), "card", id);
+    auto card = post_created(*ctx.api, "/columns/" + url_escape(col.id) + "/cards", body, "card", id);
     if (!card) return card.failure();
     return done(ctx, id, "Added card " + id + " to \"" + safe_line(col.name) + "\".");
 }

@@ -25,9 +25,7 @@ Status cmd_checklist_add(Ctx &ctx) {
     Json body = object();
     body.set("id", id);
     body.set("encTitle", encrypt(*bk.value(), c::aad::checklist(id), ctx.args.pos[1]));
-    auto r = ctx.api->post("/cards/" + url_escape(card_id) + "/checklists", body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "checklist", id);
+    auto made = post_created(*ctx.api, "/cards/" + url_escape(card_id) + "/checklists", body, "checklist", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added checklist " + id + ".");
 }
@@ -72,9 +70,7 @@ Status cmd_item_add(Ctx &ctx) {
     body.set("id", id);
     body.set("encText", encrypt(*bk.value(), c::aad::checklist_item(id), ctx.args.pos[2]));
     if (ctx.args.has("done")) body.set("done", Json::own(json_true()));
-    auto r = ctx.api->post("/checklists/" + url_escape(list.id) + "/items", body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "item", id);
+    auto made = post_created(*ctx.api, "/checklists/" + url_escape(list.id) + "/items", body, "item", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added item " + id + " to \"" + safe_line(list.title) + "\".");
 }

@@ -55,9 +55,7 @@ Status cmd_comment_add(Ctx &ctx) {
     auto body = comment_body(ctx, keys, *bk.value(), board_id, id, ctx.args.pos[1], false);
     if (!body) return body.failure();
     body.value().set("id", id);
-    auto r = ctx.api->post("/cards/" + url_escape(card_id) + "/comments", body.value());
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "comment", id);
+    auto made = post_created(*ctx.api, "/cards/" + url_escape(card_id) + "/comments", body.value(), "comment", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added comment " + id + ".");
 }

@@ -42,9 +42,7 @@ Status cmd_field_add(Ctx &ctx) {
     body.set("type", type);
     body.set("encName", encrypt(*bk.value(), c::aad::custom_field(id), name));
     if (type == "dropdown") body.set("encOptions", encrypt(*bk.value(), c::aad::custom_field(id), options_plaintext(options)));
-    auto r = ctx.api->post("/boards/" + url_escape(board_id) + "/custom-fields", body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "customField", id);
+    auto made = post_created(*ctx.api, "/boards/" + url_escape(board_id) + "/custom-fields", body, "customField", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added " + type + " field " + id + ".");
 }

@@ -54,9 +54,7 @@ Status cmd_label_add(Ctx &ctx) {
     body.set("id", id);
     body.set("encName", encrypt(*bk.value(), c::aad::label(id), name));
     body.set("colour", colour_arg(ctx, "gray"));
-    auto r = ctx.api->post("/boards/" + url_escape(board_id) + "/labels", body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "label", id);
+    auto made = post_created(*ctx.api, "/boards/" + url_escape(board_id) + "/labels", body, "label", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added label " + id + " \"" + safe_line(name) + "\" (" + safe_line(made.value().str("colour")) + ").");
 }

@@ -32,9 +32,7 @@ Status cmd_milestone_add(Ctx &ctx) {
         if (!due) return due.failure();
         body.set("dueAt", due.value());
     }
-    auto r = ctx.api->post("/boards/" + url_escape(board_id) + "/milestones", body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), "milestone", id);
+    auto made = post_created(*ctx.api, "/boards/" + url_escape(board_id) + "/milestones", body, "milestone", id);
     if (!made) return made.failure();
     return print_done(ctx, id, "Added milestone " + id + " \"" + safe_line(name) + "\".");
 }

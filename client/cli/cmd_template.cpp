@@ -66,9 +66,7 @@ Outcome<size_t> find_template(const std::vector<TemplateView> &list, const std::
 // POST one object whose ciphertext is bound to the id chosen here.
 Status create(Ctx &ctx, const std::string &path, Json body, const char *key, const std::string &id) {
     body.set("id", id);
-    auto r = ctx.api->post(path, body);
-    if (!r) return r.failure();
-    auto made = created_object(r.value(), key, id);
+    auto made = post_created(*ctx.api, path, body, key, id);
     if (!made) return made.failure();
     return ok_status();
 }

@@ -26,9 +26,7 @@ Status cmd_workspace_create(Ctx &ctx) {
     body.set("id", id);
     body.set("encName", encrypt(wk, c::aad::workspace(id), ctx.args.pos[0]));
     body.set("encWorkspaceKey", wrapped.value());
-    auto r = ctx.api->post("/workspaces", body);
-    if (!r) return r.failure();
-    auto ws = created_object(r.value(), "workspace", id);
+    auto ws = post_created(*ctx.api, "/workspaces", body, "workspace", id);
     if (!ws) return ws.failure();
     if (ctx.json) {
         Json out = object();

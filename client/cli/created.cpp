@@ -13,4 +13,11 @@ Outcome<Json> created_object(const Json &body, const char *key, const std::strin
     return o;
 }
 
+Outcome<Json> post_created(Api &api, const std::string &path, const Json &body, const char *key,
+                           const std::string &sent_id) {
+    auto r = api.post(path, body);
+    if (!r) return r.failure();
+    return created_object(r.value(), key, sent_id);
+}
+
 }  // namespace mskanban::cli

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "api.hpp"
 #include "json.hpp"
 #include "outcome.hpp"
 
@@ -17,5 +18,10 @@ namespace mskanban::cli {
 // The created object from a 201 body ({"card":{...}} or bare), checked to
 // carry the id we sent.
 Outcome<Json> created_object(const Json &body, const char *key, const std::string &sent_id);
+
+// POSTs a create body that carries sent_id and returns the created object, checked as
+// created_object does.
+Outcome<Json> post_created(Api &api, const std::string &path, const Json &body, const char *key,
+                           const std::string &sent_id);
 
 }  // namespace mskanban::cli
