@@ -27,6 +27,19 @@ function rssKiB(pids) {
   return sum;
 }
 
+// utime + stime of the pids, in seconds (fields 14 and 15 of proc(5))
+function cpuSecs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / (cfg.hz ?? 100);
+}
+
 // n Yjs update messages from one document
 function updates(n) {
   const doc = new Y.Doc();
@@ -94,7 +107,9 @@ const reset = (measure) => {
   }
 };
 reset(true);
-const interval = 1000 / cfg.rate;
+const interval = 1000 / (cfg.rate || 1);
+const cpu0 = cpuSecs(cfg.pids);
+const redisCpu0 = cpuSecs(cfg.redisPids ?? []);
 const start = now();
 for (let i = 0; i < steady; i++) {
   const due = start + i * interval;
@@ -108,6 +123,10 @@ for (let i = 0; i < steady; i++) {
 const expected = steady * (perRoom - 1);
 const deadline = now() + 10000;
 while (rooms.some((r) => r.got < expected) && now() < deadline) await sleep(20);
+const steadySecs = (now() - start) / 1000;
+await sleep(200);
+const cpuSteady = cpuSecs(cfg.pids) - cpu0;
+const redisCpuSteady = cpuSecs(cfg.redisPids ?? []) - redisCpu0;
 const lat = rooms.flatMap((r) => r.lat).sort((a, b) => a - b);
 const pct = (p) => lat.length ? +lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(2) : null;
 const steadyDelivered = rooms.reduce((s, r) => s + r.got, 0);
@@ -128,6 +147,7 @@ console.log(JSON.stringify({
   conns: rooms.length * perRoom,
   rooms: rooms.length,
   connectMs: Math.round(connectMs),
+  rssKiB: { before: rss0, after: rss1 },
   rssPerConnKiB: +((rss1 - rss0) / (rooms.length * perRoom)).toFixed(2),
   steady: {
     inPerSec: cfg.rate * rooms.length,
@@ -135,6 +155,10 @@ console.log(JSON.stringify({
     expected: expected * rooms.length,
     p50ms: pct(0.5),
     p99ms: pct(0.99),
+    secs: +steadySecs.toFixed(2),
+    cpuSecs: +cpuSteady.toFixed(3),
+    cpuUsPerDelivery: steadyDelivered ? +((cpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
+    redisCpuUsPerDelivery: cfg.redisPids && steadyDelivered ? +((redisCpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
   },
   burst: {
     sent: burst * rooms.length,
