@@ -134,6 +134,12 @@ const subs = [];
 let open = 0;
 let failed = 0;
 let closedAfterOpen = 0;
+let lastDataAt = 0;
+// until nothing arrived for quietMs (the client may lag behind the server)
+async function quiet(quietMs, maxMs) {
+  const end = now() + maxMs;
+  while (now() - lastDataAt < quietMs && now() < end) await sleep(100);
+}
 const seenBy = new Map();  // seq -> number of subscribers that saw it
 const pubAt = new Map();   // seq -> publish time
 const latencies = new Map(); // seq -> [ms]
@@ -195,11 +201,13 @@ function subscribe(i, { reads = true } = {}) {
   });
   s.sock.on('data', (chunk) => {
     s.bytes += chunk.length;
+    lastDataAt = now();
     if (!s.ok) {
       s.head += chunk;
       const end = s.head.indexOf('\r\n\r\n');
       if (end < 0) return;
       if (!/^HTTP\/1\.1 200/.test(s.head)) {
+        s.failedCounted = true;
         if (!failed++) process.stderr.write(`subscriber refused: ${s.head.slice(0, 300)}\n`);
         s.sock.destroy();
         return;
@@ -384,17 +392,18 @@ if (MODE === 'fanout') {
     if (hit) { noticedMs = Math.round(now() - ts); noticeLine = hit.replace(/^.*?\[/, '[').slice(0, 200); break; }
   }
   ctl('cont');
-  await sleep(5000);
+  await sleep(3000);
+  await quiet(2000, 30000);
   result.stop = { openBefore: openBeforeStop, noticedMs, waitedMaxMs: stopMax, noticeLine,
     openAfter: open, closed: openBeforeStop - open };
 
   // (2) restart Redis (SHUTDOWN, start again: the AOF keeps the board stream)
   const openBeforeRestart = open;
   ctl('restart');
-  await sleep(Number(args.after ?? 8000));
+  await sleep(Number(args.after ?? 10000));
   ticking = false;
   await ticker;
-  await sleep(3000);
+  await quiet(3000, 60000);
   // per stream: of the acked ticks published while it was open, which it missed
   const acked = pub.acked;
   let lostOpen = 0, lostClosed = 0, dups = 0, streamsWithLoss = 0;

@@ -8,7 +8,7 @@
 #           at CPU_RATE ticks/s, delivered ticks/s of a burst;
 #   slow    SLOW_N (50) subscribers that stop reading, SLOW_TICKS (2000) ticks: peak
 #           worker RSS and how many the server closed (the send cap);
-#   outage  mskanban only, OUTAGE_N (10000) subscribers, ticks at 10/s: kill -STOP of
+#   outage  mskanban only, OUTAGE_N (10000) subscribers, OUTAGE_RATE (2) ticks/s: kill -STOP of
 #           Redis until the module logs it (or STOP_MAX s), then a Redis restart:
 #           streams closed, ticks lost or duplicated (each tick carries a seq);
 #   max     mskanban only, one worker, MAX_N subscribers (default: the fd limit less 64;
@@ -81,6 +81,7 @@ start_nginx() {
       load="load_module $MODULE;"
       locs="
         mskanban_redis_port $REDIS_PORT;
+        mskanban_max_subscribers $conns;
         location ~ ^/api/boards/[^/]+/live\$ { mskanban_live; mskanban_send_buffer 64k; }
         location /api/internal/ { internal; proxy_pass http://authz; proxy_http_version 1.1;
                                   proxy_set_header Connection \"\";
@@ -170,7 +171,7 @@ for scenario in $SCENARIOS; do
       done ;;
     outage)
       run_one mskanban outage $((${OUTAGE_N:-10000} + 2000)) "$WORKERS" --n "${OUTAGE_N:-10000}" \
-        --rate 10 --stopmax "${STOP_MAX:-60}" --notice "${NOTICE_RE:-mskanban: redis}" ;;
+        --rate "${OUTAGE_RATE:-2}" --stopmax "${STOP_MAX:-60}" --notice "${NOTICE_RE:-mskanban: redis}" ;;
     max)
       n=${MAX_N:-$((NOFILE - 64))}
       run_one mskanban fanout $((n + 2000)) 1 --n "$n" --srcs $(((n + 19999) / 20000)) \

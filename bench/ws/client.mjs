@@ -158,7 +158,7 @@ console.log(JSON.stringify({
     secs: +steadySecs.toFixed(2),
     cpuSecs: +cpuSteady.toFixed(3),
     cpuUsPerDelivery: steadyDelivered ? +((cpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
-    redisCpuUsPerDelivery: cfg.redisPids && steadyDelivered ? +((redisCpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
+    redisCpuUsPerDelivery: cfg.redisPids?.length && steadyDelivered ? +((redisCpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
   },
   burst: {
     sent: burst * rooms.length,
