@@ -1,12 +1,11 @@
 // Registration, login and TOTP.
 #include "accounts.hpp"
 
-#include <mutex>
-
 #include "base64url.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
 #include "log.hpp"
+#include "login_guard.hpp"
 #include "ratelimit.hpp"
 #include "redis.hpp"
 #include "sessions.hpp"
@@ -16,15 +15,6 @@
 namespace msk {
 
 namespace {
-
-// Argon2id of a fixed input, verified against when the email is unknown so that a
-// failed login costs the same time whether or not the account exists.
-const std::string &dummy_hash(const Config &cfg) {
-    static std::once_flag once;
-    static std::string hash;
-    std::call_once(once, [&] { hash = server_hash(std::string(32, 'x'), cfg.argon2).value_or(""); });
-    return hash;
-}
 
 std::string totp_label(const std::string &user_id) { return "totp:" + user_id; }
 
@@ -49,56 +39,7 @@ UserKeys user_keys(const pqxx::row &r) {
     return k;
 }
 
-// Login failures per account, in Redis under a keyed hash of the email, so unknown and
-// known emails behave alike. A null result means Redis is down.
-struct Failures {
-    int64_t count = 0;
-    int64_t last_ms = 0;
-};
-
-std::optional<Failures> recent_failures(Redis &redis, const std::string &key, const Config &cfg,
-                                        int64_t now) {
-    std::string cutoff = std::to_string(now - cfg.login_lock_window_s * 1000);
-    if (!redis.command({"ZREMRANGEBYSCORE", key, "-inf", "(" + cutoff})) return std::nullopt;
-    auto last = redis.command({"ZRANGE", key, "-1", "-1", "WITHSCORES"});
-    auto count = redis.command({"ZCARD", key});
-    if (!last || !count) return std::nullopt;
-    Failures f;
-    f.count = count->integer;
-    if (last->type == REDIS_REPLY_ARRAY && last->elements == 2)
-        f.last_ms = std::stoll(std::string(last->element[1]->str, last->element[1]->len));
-    return f;
-}
-
-void record_failure(Redis &redis, const std::string &key, const Config &cfg, int64_t now) {
-    std::string member = std::to_string(now) + ":" + hex_encode(random_bytes(4));
-    redis.command({"ZADD", key, std::to_string(now), member});
-    redis.command({"PEXPIRE", key, std::to_string(cfg.login_lock_window_s * 1000)});
-}
-
 Error invalid_credentials() { return unauthorized("invalid email or password"); }
-
-std::string failures_key(const Config &cfg, const std::string &email) {
-    return "mskanban:lf:" + keyed_hash(cfg, "email", email);
-}
-
-// The backoff and lock before a secret is checked: 503 without Redis (no brute-force
-// protection, so fail closed), 429 while the account must wait, ok otherwise.
-Status check_backoff(Redis &redis, const Config &cfg, const std::string &fkey, int64_t now) {
-    auto failures = recent_failures(redis, fkey, cfg, now);
-    if (!failures) return unavailable("login is temporarily unavailable; try again shortly");
-    int64_t wait = login_wait_ms(failures->count, failures->last_ms, now, cfg);
-    if (wait <= 0) return ok_status();
-    RateDecision d;
-    d.allowed = false;
-    d.limit = cfg.login_lock_failures;
-    d.retry_after_s = (wait + 999) / 1000;
-    Error e = rate_limited_error(d);
-    e.message = failures->count >= cfg.login_lock_failures
-                    ? "too many failed logins; the account is locked for " + std::to_string(d.retry_after_s) + " s"
-                    : "too many failed logins; retry after " + std::to_string(d.retry_after_s) + " s";
-    return e;
-}
 
 }  // namespace
 
@@ -191,7 +132,7 @@ Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginIn
         tx.exec_prepared("user_set_totp_step", out.user.id, *step);
     }
     NewSession s = create_session(tx, cfg, out.user.id, keyed_hash(cfg, "ip", in.ip), in.user_agent);
-    tx.after_commit([&redis, fkey] { redis.command({"DEL", fkey}); });
+    clear_failures_after_commit(tx, redis, fkey);
     out.session_id = s.id;
     out.session_token = s.token;
     out.session_expires_at = s.expires_at;
@@ -253,7 +194,7 @@ static Result<int64_t> attempt_code(Tx &tx, Redis &redis, const Config &cfg, con
         if (step.error().status == 400) record_failure(redis, fkey, cfg, now);
         return step;
     }
-    tx.after_commit([&redis, fkey] { redis.command({"DEL", fkey}); });
+    clear_failures_after_commit(tx, redis, fkey);
     return step;
 }
 

@@ -55,13 +55,25 @@ Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const s
     return out;
 }
 
+// The notice that closes the live connections of one session.
+static std::string session_revocation(const std::string &user_id, const std::string &session_id) {
+    JsonPtr j = own(json_pack("{s:s, s:s, s:s}", "type", "session", "sessionId", session_id.c_str(),
+                              "userId", user_id.c_str()));
+    return dump(j.get());
+}
+
 Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const std::string &session_id) {
     auto r = tx.exec_prepared("session_revoke", session_id, user_id);
     if (r.empty()) return not_found("no such session");
-    JsonPtr j = own(json_pack("{s:s, s:s, s:s}", "type", "session", "sessionId", session_id.c_str(),
-                              "userId", user_id.c_str()));
-    publish_revocation_after_commit(tx, redis, dump(j.get()));
+    publish_revocation_after_commit(tx, redis, session_revocation(user_id, session_id));
     return ok_status();
+}
+
+int revoke_all_sessions(Tx &tx, Redis &redis, const std::string &user_id) {
+    auto r = tx.exec_prepared("sessions_revoke_all", user_id);
+    for (const auto &row : r)
+        publish_revocation_after_commit(tx, redis, session_revocation(user_id, row["id"].as<std::string>()));
+    return static_cast<int>(r.size());
 }
 
 Result<long long> session_end(Tx &tx, const Config &cfg, const std::string &session_id,

@@ -57,6 +57,9 @@ Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const s
 // Revokes one of the user's sessions (404 when not theirs) and publishes the revocation
 // so live streams and relays close it.
 Status revoke_session(Tx &tx, Redis &redis, const std::string &user_id, const std::string &session_id);
+// Revokes every session of the user (account recovery, deletion) and publishes each
+// revocation after commit, as revoke_session does; returns how many there were.
+int revoke_all_sessions(Tx &tx, Redis &redis, const std::string &user_id);
 
 // When the live session `session_id` of `user_id` ends unless it is used again (its idle
 // or absolute expiry, unix seconds); 401 when it is revoked or expired.

@@ -87,6 +87,9 @@ GET    /attachments/:att/meta               401  404  200  200  200  404
 DELETE /attachments/:att                    401  404  403  204  204  404
 GET    /me/notifications                    401  200  200  200  200  200
 POST   /me/notifications/read               401  400  400  400  400  400
+POST   /auth/recovery/init                  200  200  200  200  200  200
+POST   /auth/recovery                       401  401  401  401  401  401
+PUT    /me/recovery                         401  403  403  403  403  403
 TABLE
 
 my ($extra, $invitee) = map { $t->user } 1 .. 2;
@@ -196,6 +199,18 @@ my %bodies = (
     'PATCH /milestones/:ms' => sub { { archived => \1 } },
     'PUT /cards/:card/milestone' => sub { my $f = shift; { milestoneId => $f->{ms} } },
     'POST /me/notifications/read' => sub { my $f = shift; { upTo => $f->{note} } },
+    # Recovery is anonymous: the same answer for every caller (an unknown email each time,
+    # so the per-account backoff never applies); PUT /me/recovery with a wrong authHash.
+    'POST /auth/recovery/init' => sub { { email => $t->unique_email('matrix') } },
+    'POST /auth/recovery' => sub {
+        { email => $t->unique_email('matrix'), recoveryVerifier => random_b64(32), authHash => random_b64(32),
+          kdfSalt => random_b64(16), authSalt => random_b64(16), encPrivateKey => envelope(), encSymmetricKey => envelope(),
+          encRecoveryBlob => envelope(), encRecoveryPrivateKey => envelope(), newRecoveryVerifier => random_b64(32) }
+    },
+    'PUT /me/recovery' => sub {
+        { authHash => random_b64(32), encRecoveryBlob => envelope(), encRecoveryPrivateKey => envelope(),
+          recoveryVerifier => random_b64(32) }
+    },
 );
 
 my @roles = ('anonymous', 'non-member', 'viewer', 'member', 'owner', 'foreign');

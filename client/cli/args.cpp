@@ -25,6 +25,8 @@ Outcome<Args> parse_args(int argc, char **argv, int start) {
                 if (i + 1 >= argc) return fail(kUsage, "--" + name + " needs a value");
                 value = argv[++i];
             }
+            if (name == "phrase" || name == "recovery-phrase")
+                return fail(kUsage, "recovery phrases are never taken on the command line: use MSKANBAN_RECOVERY_PHRASE, --phrase-file or the prompt");
             if (name == "password") return fail(kUsage, "passwords are never taken on the command line: use MSKANBAN_PASSWORD, --password-file or the prompt");
             a.opt[name] = value;
             continue;

@@ -1,4 +1,4 @@
-// Account commands: register, login, logout, whoami.
+// Account commands: register, login, logout, whoami (recover: cmd_recover.cpp).
 //
 // register: Argon2id in the client, a fresh USK and X25519 key pair wrapped by
 // the Master Key, a recovery phrase shown once; then a login with the same
@@ -13,6 +13,7 @@
 #include "crypto/b64url.hpp"
 #include "crypto/hierarchy.hpp"
 #include "fingerprint.hpp"
+#include "login_flow.hpp"
 #include "prompt.hpp"
 #include "safe_text.hpp"
 
@@ -23,15 +24,6 @@ namespace c = mskanban::crypto;
 namespace {
 
 PasswordSource password_source(const Ctx &ctx) { return PasswordSource{ctx.args.get("password-file")}; }
-
-Json kdf_json(const c::KdfParams &p) {
-    Json k = object();
-    k.set("algorithm", "argon2id");
-    k.set("memoryKiB", Json::own(json_integer(p.memory_kib)));
-    k.set("iterations", Json::own(json_integer(p.iterations)));
-    k.set("parallelism", Json::own(json_integer(p.parallelism)));
-    return k;
-}
 
 Outcome<c::KdfParams> kdf_from(const Json &k) {
     if (k.has("algorithm") && k.str("algorithm") != "argon2id")
@@ -45,8 +37,17 @@ Outcome<c::KdfParams> kdf_from(const Json &k) {
     return p;
 }
 
-// POST /auth/login with an authHash; asks for a TOTP code on a terminal when
-// the server requires one. Returns the login response.
+}  // namespace
+
+Json kdf_json(const c::KdfParams &p) {
+    Json k = object();
+    k.set("algorithm", "argon2id");
+    k.set("memoryKiB", Json::own(json_integer(p.memory_kib)));
+    k.set("iterations", Json::own(json_integer(p.iterations)));
+    k.set("parallelism", Json::own(json_integer(p.parallelism)));
+    return k;
+}
+
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash) {
     Json body = object();
     body.set("email", email);
@@ -67,7 +68,6 @@ Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &
     return r;
 }
 
-// Open the key bundle of a login response and write the session file.
 Status finish_login(Ctx &ctx, const std::string &email, const c::SecretBytes &master_key, const Json &resp) {
     Json keys = resp["keys"], user = resp["user"], session = resp["session"];
     auto opened = c::open_account_keys(master_key, keys.str("encSymmetricKey"), keys.str("encPrivateKey"),
@@ -98,8 +98,6 @@ Status finish_login(Ctx &ctx, const std::string &email, const c::SecretBytes &ma
     return ok_status();
 }
 
-}  // namespace
-
 Status cmd_register(Ctx &ctx) {
     if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban register EMAIL");
     std::string email = ctx.args.pos[0];
@@ -125,6 +123,8 @@ Status cmd_register(Ctx &ctx) {
     body.set("encPrivateKey", a.enc_private_key);
     body.set("encSymmetricKey", a.enc_symmetric_key);
     body.set("encRecoveryBlob", a.enc_recovery_blob);
+    body.set("encRecoveryPrivateKey", a.enc_recovery_private_key);
+    body.set("recoveryVerifier", a.recovery_verifier);
     auto r = ctx.api->post("/auth/register", body);
     if (!r) return r.failure();
 

@@ -27,6 +27,7 @@ const std::vector<Command> &command_table();
 Status cmd_register(Ctx &);
 Status cmd_login(Ctx &);
 Status cmd_logout(Ctx &);
+Status cmd_recover(Ctx &);
 Status cmd_whoami(Ctx &);
 Status cmd_2fa_enroll(Ctx &);
 Status cmd_2fa_disable(Ctx &);

@@ -50,6 +50,17 @@ Outcome<std::string> prompt_tty(const std::string &prompt, bool echo) {
     return line;
 }
 
+// The first line of `file` (named by `flag` in errors); an empty line is an error.
+Outcome<std::string> first_line_of(const std::string &file, const char *flag) {
+    int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(kUsage, std::string("cannot read ") + flag + " " + file + ": " + std::strerror(errno));
+    std::string line;
+    read_fd_line(fd, line);
+    close(fd);
+    if (line.empty()) return fail(kUsage, std::string(flag) + " " + file + " is empty");
+    return line;
+}
+
 }  // namespace
 
 bool have_tty() {
@@ -60,15 +71,7 @@ bool have_tty() {
 }
 
 Outcome<std::string> read_password(const PasswordSource &src, const std::string &prompt, bool confirm) {
-    if (!src.file.empty()) {
-        int fd = open(src.file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return fail(kUsage, "cannot read --password-file " + src.file + ": " + std::strerror(errno));
-        std::string pw;
-        read_fd_line(fd, pw);
-        close(fd);
-        if (pw.empty()) return fail(kUsage, "--password-file " + src.file + " is empty");
-        return pw;
-    }
+    if (!src.file.empty()) return first_line_of(src.file, "--password-file");
     if (const char *e = std::getenv("MSKANBAN_PASSWORD"); e && *e) return std::string(e);
     if (!have_tty())
         return fail(kUsage, "no password: set MSKANBAN_PASSWORD or pass --password-file FILE (no terminal to prompt on)");
@@ -86,6 +89,15 @@ Outcome<std::string> read_password(const PasswordSource &src, const std::string 
         }
     }
     return first;
+}
+
+Outcome<std::string> read_recovery_phrase(const std::string &file) {
+    if (!file.empty()) return first_line_of(file, "--phrase-file");
+    if (const char *e = std::getenv("MSKANBAN_RECOVERY_PHRASE"); e && *e) return std::string(e);
+    if (!have_tty())
+        return fail(kUsage,
+                    "no recovery phrase: set MSKANBAN_RECOVERY_PHRASE or pass --phrase-file FILE (no terminal to prompt on)");
+    return prompt_tty("Recovery phrase: ", false);
 }
 
 Outcome<std::string> read_line_tty(const std::string &prompt) { return prompt_tty(prompt, true); }

@@ -20,6 +20,10 @@ struct PasswordSource {
 // `confirm` asks twice on a terminal (registration).
 Outcome<std::string> read_password(const PasswordSource &src, const std::string &prompt, bool confirm);
 
+// The recovery phrase, like a password never from the command line: --phrase-file FILE
+// (first line), MSKANBAN_RECOVERY_PHRASE, else a prompt on /dev/tty with echo off.
+Outcome<std::string> read_recovery_phrase(const std::string &file);
+
 // A visible one-line answer from /dev/tty (TOTP codes, confirmations).
 // Fails when there is no terminal.
 Outcome<std::string> read_line_tty(const std::string &prompt);

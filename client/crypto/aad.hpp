@@ -16,6 +16,7 @@ namespace mskanban::crypto::aad {
 inline std::string user_symmetric_key() { return "user:usk"; }          // USK under Master Key
 inline std::string user_private_key() { return "user:x25519-secret"; }  // X25519 sk under Master Key
 inline std::string recovery_blob() { return "recovery:usk"; }           // USK under recovery key
+inline std::string recovery_private_key() { return "recovery:x25519-secret"; }  // X25519 sk under recovery key
 
 // Key wraps lower in the hierarchy are bound to the object's id.
 inline std::string workspace_key(const std::string &ws_id) { return "workspace-key:" + ws_id; }  // WK under USK

@@ -36,38 +36,65 @@ Result<Unlocked> unlock(const std::string &password, const std::vector<unsigned 
     return u;
 }
 
-Result<NewAccount> create_account(const std::string &password, const KdfParams &kdf) {
-    NewAccount a;
-    a.kdf = kdf;
-    a.kdf_salt = random_salt();
-    a.auth_salt = random_salt();
-    auto u = unlock(password, a.kdf_salt, a.auth_salt, kdf);
+Result<PasswordWrap> wrap_with_password(const std::string &password, const KdfParams &kdf, const SecretBytes &usk,
+                                        const SecretBytes &secret_key) {
+    PasswordWrap w;
+    w.kdf = kdf;
+    w.kdf_salt = random_salt();
+    w.auth_salt = random_salt();
+    auto u = unlock(password, w.kdf_salt, w.auth_salt, kdf);
     if (!u) return u.error();
-    a.auth_hash = u.value().auth_hash;
-
-    a.usk = new_key();
-    a.keypair = generate_keypair();
-    a.public_key = b64url_encode(a.keypair.public_key);
-
-    auto usk_env = seal_envelope(u.value().master_key, aad::user_symmetric_key(), a.usk.data(),
-                                 a.usk.size());
-    auto sk_env = seal_envelope(u.value().master_key, aad::user_private_key(),
-                                a.keypair.secret_key.data(), a.keypair.secret_key.size());
+    w.auth_hash = u.value().auth_hash;
+    auto usk_env = seal_envelope(u.value().master_key, aad::user_symmetric_key(), usk.data(), usk.size());
+    auto sk_env = seal_envelope(u.value().master_key, aad::user_private_key(), secret_key.data(), secret_key.size());
     if (!usk_env) return usk_env.error();
     if (!sk_env) return sk_env.error();
-    a.enc_symmetric_key = usk_env.value();
-    a.enc_private_key = sk_env.value();
+    w.enc_symmetric_key = usk_env.value();
+    w.enc_private_key = sk_env.value();
+    w.master_key = std::move(u.value().master_key);
+    return w;
+}
 
+Result<NewRecovery> new_recovery(const SecretBytes &usk, const SecretBytes &secret_key) {
     SecretBytes entropy = SecretBytes::random(kRecoveryEntropyBytes);
     auto phrase = recovery_phrase_from_entropy(entropy);
     auto rkey = recovery_key(entropy);
+    auto verifier = recovery_verifier(entropy);
     if (!phrase) return phrase.error();
     if (!rkey) return rkey.error();
-    auto blob = seal_envelope(rkey.value(), aad::recovery_blob(), a.usk.data(), a.usk.size());
+    if (!verifier) return verifier.error();
+    auto blob = seal_envelope(rkey.value(), aad::recovery_blob(), usk.data(), usk.size());
+    auto sk = seal_envelope(rkey.value(), aad::recovery_private_key(), secret_key.data(), secret_key.size());
     if (!blob) return blob.error();
-    a.enc_recovery_blob = blob.value();
-    a.master_key = std::move(u.value().master_key);
-    a.recovery_phrase = std::move(phrase.value());
+    if (!sk) return sk.error();
+    NewRecovery r;
+    r.phrase = std::move(phrase.value());
+    r.enc_recovery_blob = blob.value();
+    r.enc_recovery_private_key = sk.value();
+    r.verifier = b64url_encode(verifier.value());
+    return r;
+}
+
+Result<NewAccount> create_account(const std::string &password, const KdfParams &kdf) {
+    NewAccount a;
+    a.usk = new_key();
+    a.keypair = generate_keypair();
+    a.public_key = b64url_encode(a.keypair.public_key);
+    auto w = wrap_with_password(password, kdf, a.usk, a.keypair.secret_key);
+    if (!w) return w.error();
+    auto rec = new_recovery(a.usk, a.keypair.secret_key);
+    if (!rec) return rec.error();
+    a.kdf = kdf;
+    a.kdf_salt = w.value().kdf_salt;
+    a.auth_salt = w.value().auth_salt;
+    a.auth_hash = w.value().auth_hash;
+    a.enc_symmetric_key = w.value().enc_symmetric_key;
+    a.enc_private_key = w.value().enc_private_key;
+    a.master_key = std::move(w.value().master_key);
+    a.enc_recovery_blob = rec.value().enc_recovery_blob;
+    a.enc_recovery_private_key = rec.value().enc_recovery_private_key;
+    a.recovery_verifier = rec.value().verifier;
+    a.recovery_phrase = std::move(rec.value().phrase);
     return a;
 }
 
@@ -98,6 +125,29 @@ Result<SecretBytes> recover_usk(const std::string &phrase, const std::string &en
     auto rkey = recovery_key(entropy.value());
     if (!rkey) return rkey.error();
     return open_envelope(rkey.value(), aad::recovery_blob(), enc_recovery_blob);
+}
+
+Result<Recovered> open_recovery(const std::string &phrase, const std::string &enc_recovery_blob,
+                                const std::string &enc_recovery_private_key) {
+    auto entropy = recovery_entropy_from_phrase(phrase);
+    if (!entropy) return entropy.error();
+    auto rkey = recovery_key(entropy.value());
+    auto verifier = recovery_verifier(entropy.value());
+    if (!rkey) return rkey.error();
+    if (!verifier) return verifier.error();
+    auto usk = open_envelope(rkey.value(), aad::recovery_blob(), enc_recovery_blob);
+    if (!usk) return make_error(usk.error().code, "encRecoveryBlob: " + usk.error().message);
+    auto sk = open_envelope(rkey.value(), aad::recovery_private_key(), enc_recovery_private_key);
+    if (!sk) return make_error(sk.error().code, "encRecoveryPrivateKey: " + sk.error().message);
+    if (usk.value().size() != kKeyBytes || sk.value().size() != kX25519Bytes)
+        return make_error(Errc::invalid_input, "recovered keys have the wrong size");
+    auto kp = keypair_from_secret(sk.value());
+    if (!kp) return kp.error();
+    Recovered r;
+    r.keys.usk = std::move(usk.value());
+    r.keys.keypair = std::move(kp.value());
+    r.verifier = b64url_encode(verifier.value());
+    return r;
 }
 
 Result<std::string> wrap_workspace_key(const SecretBytes &usk, const std::string &ws_id,

@@ -2,7 +2,8 @@
 //
 //   password --Argon2id(kdfSalt)--> Master Key --Argon2id(authSalt)--> authHash
 //   Master Key wraps the User Symmetric Key (USK) and the X25519 secret key
-//   recovery key wraps the USK (encRecoveryBlob)
+//   recovery key wraps the USK (encRecoveryBlob) and the X25519 secret key
+//   (encRecoveryPrivateKey); the recovery verifier proves the phrase to the server
 //   USK wraps each Workspace Key (WK); a WK is sealed to each invitee
 //   WK wraps each Board Key (BK); BK encrypts content on the board
 //
@@ -34,6 +35,8 @@ struct NewAccount {
     std::string auth_hash;                           // base64url
     std::string public_key;                          // base64url
     std::string enc_private_key, enc_symmetric_key, enc_recovery_blob;  // envelopes
+    std::string enc_recovery_private_key;            // envelope
+    std::string recovery_verifier;                   // base64url
     std::string recovery_phrase;                     // show once, then wipe
     SecretBytes master_key;  // to log in right after registering
     SecretBytes usk;
@@ -67,6 +70,40 @@ Result<AccountKeys> open_account_keys(const SecretBytes &master_key,
 
 // Recovery: the USK from the phrase and the stored blob.
 Result<SecretBytes> recover_usk(const std::string &phrase, const std::string &enc_recovery_blob);
+
+// A fresh recovery phrase for the account's keys: the phrase (show once), the two wraps
+// and the verifier that register, PUT /me/recovery and POST /auth/recovery send.
+struct NewRecovery {
+    std::string phrase;
+    std::string enc_recovery_blob, enc_recovery_private_key;  // envelopes
+    std::string verifier;                                     // base64url
+    NewRecovery() = default;
+    NewRecovery(NewRecovery &&) = default;
+    NewRecovery &operator=(NewRecovery &&) = default;
+    ~NewRecovery() { wipe_string(phrase); }
+};
+Result<NewRecovery> new_recovery(const SecretBytes &usk, const SecretBytes &secret_key);
+
+// What a phrase opens (POST /auth/recovery/init's wraps) and the verifier that proves it.
+// A wrong phrase fails to decrypt the blob.
+struct Recovered {
+    AccountKeys keys;
+    std::string verifier;  // base64url
+};
+Result<Recovered> open_recovery(const std::string &phrase, const std::string &enc_recovery_blob,
+                                const std::string &enc_recovery_private_key);
+
+// The password half of the hierarchy over existing keys (recovery sets a new password):
+// fresh salts, the Master Key and authHash, the USK and secret key wrapped by it.
+struct PasswordWrap {
+    KdfParams kdf;
+    std::vector<unsigned char> kdf_salt, auth_salt;
+    std::string auth_hash;                           // base64url
+    std::string enc_private_key, enc_symmetric_key;  // envelopes
+    SecretBytes master_key;
+};
+Result<PasswordWrap> wrap_with_password(const std::string &password, const KdfParams &kdf, const SecretBytes &usk,
+                                        const SecretBytes &secret_key);
 
 // Workspace and board keys.
 Result<std::string> wrap_workspace_key(const SecretBytes &usk, const std::string &ws_id,

@@ -14,6 +14,18 @@ constexpr std::size_t kChecksumBytes = 3;
 constexpr std::size_t kTotalBytes = kRecoveryEntropyBytes + kChecksumBytes;  // 35
 constexpr std::size_t kChars = kTotalBytes * 8 / 5;                          // 56
 const char kKeyLabel[] = "mskanban recovery key v1";
+const char kVerifierLabel[] = "mskanban recovery verifier v1";
+
+// BLAKE2b-256 keyed by the entropy over `label` (without its NUL).
+template <std::size_t N>
+Result<SecretBytes> keyed_by_entropy(const SecretBytes &entropy, const char (&label)[N]) {
+    if (entropy.size() != kRecoveryEntropyBytes)
+        return make_error(Errc::invalid_input, "recovery entropy is not 32 bytes");
+    SecretBytes out(32);
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char *>(label), N - 1,
+                       entropy.data(), entropy.size());
+    return out;
+}
 
 void checksum(const unsigned char *entropy, unsigned char out[kChecksumBytes]) {
     unsigned char h[32];
@@ -78,13 +90,8 @@ Result<SecretBytes> recovery_entropy_from_phrase(const std::string &phrase) {
     return SecretBytes(all.data(), kRecoveryEntropyBytes);
 }
 
-Result<SecretBytes> recovery_key(const SecretBytes &entropy) {
-    if (entropy.size() != kRecoveryEntropyBytes)
-        return make_error(Errc::invalid_input, "recovery entropy is not 32 bytes");
-    SecretBytes key(32);
-    crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char *>(kKeyLabel),
-                       sizeof kKeyLabel - 1, entropy.data(), entropy.size());
-    return key;
-}
+Result<SecretBytes> recovery_key(const SecretBytes &entropy) { return keyed_by_entropy(entropy, kKeyLabel); }
+
+Result<SecretBytes> recovery_verifier(const SecretBytes &entropy) { return keyed_by_entropy(entropy, kVerifierLabel); }
 
 }  // namespace mskanban::crypto

@@ -9,6 +9,12 @@
 //
 //   recoveryKey     = BLAKE2b-256(key = entropy, message = "mskanban recovery key v1")
 //   encRecoveryBlob = envelope(recoveryKey, AAD "recovery:usk", USK)
+//   encRecoveryPrivateKey = envelope(recoveryKey, AAD "recovery:x25519-secret", X25519 sk)
+//   recoveryVerifier = BLAKE2b-256(key = entropy, message = "mskanban recovery verifier v1")
+//
+// The verifier is what POST /auth/recovery sends to prove the phrase; the server keeps
+// only an Argon2id hash of it. Its message differs from the key's, so knowing the
+// verifier tells nothing about the recovery key.
 #pragma once
 
 #include <string>
@@ -26,5 +32,7 @@ Result<std::string> recovery_phrase_from_entropy(const SecretBytes &entropy);
 Result<SecretBytes> recovery_entropy_from_phrase(const std::string &phrase);
 // The wrapping key derived from the entropy.
 Result<SecretBytes> recovery_key(const SecretBytes &entropy);
+// The verifier derived from the entropy (32 bytes), independent of the key.
+Result<SecretBytes> recovery_verifier(const SecretBytes &entropy);
 
 }  // namespace mskanban::crypto

@@ -1,5 +1,6 @@
 // /auth: login-init, register, login, logout and WebSocket tickets.
 #include "../routes.hpp"
+#include "account_io.hpp"
 #include "accounts.hpp"
 #include "authz.hpp"
 #include "base64url.hpp"
@@ -13,63 +14,6 @@ namespace msk {
 namespace {
 
 constexpr int kTicketSeconds = 30;
-
-Result<std::string> email_field(const json_t *body) {
-    auto raw = req_string(body, "email", 254);
-    if (!raw) return raw.error();
-    std::string email = normalize_email(*raw);
-    if (email.empty()) return bad_request("\"email\" is not a valid email address");
-    return email;
-}
-
-// The email and authHash every credential request carries.
-Status credentials(const json_t *body, std::string &email, std::string &auth_hash) {
-    auto e = email_field(body);
-    if (!e) return e.error();
-    auto h = req_b64url_bytes(body, "authHash", 32);
-    if (!h) return h.error();
-    email = *e;
-    auth_hash = *b64url_decode(*h);
-    return ok_status();
-}
-
-json_t *kdf_json(const KdfParams &k) {
-    return json_pack("{s:s, s:i, s:i, s:i}", "algorithm", "argon2id", "memoryKiB", k.memory_kib,
-                     "iterations", k.iterations, "parallelism", k.parallelism);
-}
-
-// The client's KDF parameters: argon2id with exactly the server's parameters (or none sent).
-Result<KdfParams> kdf_field(const json_t *body) {
-    KdfParams k;
-    json_t *v = json_object_get(body, "kdf");
-    if (!v || json_is_null(v)) return k;
-    if (!json_is_object(v)) return bad_request("\"kdf\" must be an object");
-    auto alg = opt_string(v, "algorithm", 16);
-    if (!alg) return alg.error();
-    if (*alg && **alg != "argon2id") return bad_request("\"kdf.algorithm\" must be argon2id");
-    auto m = opt_int(v, "memoryKiB", 19456, 4 << 20);
-    auto t = opt_int(v, "iterations", 2, 64);
-    auto p = opt_int(v, "parallelism", 1, 64);
-    if (!m) return bad_request("\"kdf.memoryKiB\": " + m.error().message);
-    if (!t) return bad_request("\"kdf.iterations\": " + t.error().message);
-    if (!p) return bad_request("\"kdf.parallelism\": " + p.error().message);
-    if (*m) k.memory_kib = static_cast<int>(**m);
-    if (*t) k.iterations = static_cast<int>(**t);
-    if (*p) k.parallelism = static_cast<int>(**p);
-    // Only the server's parameters: login-init answers an unknown email with them, so an
-    // account with any other parameters would be told apart (docs/decisions.md).
-    const KdfParams def;
-    if (k.memory_kib != def.memory_kib || k.iterations != def.iterations || k.parallelism != def.parallelism)
-        return bad_request("\"kdf\" must be argon2id with memoryKiB " + std::to_string(def.memory_kib) +
-                           ", iterations " + std::to_string(def.iterations) + ", parallelism " +
-                           std::to_string(def.parallelism) + " (the server's parameters)");
-    return k;
-}
-
-json_t *user_json(const UserView &u) {
-    return json_pack("{s:s, s:s, s:s, s:b}", "id", u.id.c_str(), "email", u.email.c_str(), "createdAt",
-                     u.created_at.c_str(), "totpEnabled", u.totp_enabled);
-}
 
 bool is_loopback(const std::string &addr) {
     return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
@@ -101,33 +45,34 @@ Result<Response> post_register(Ctx &ctx) {
     RegisterInput in;
     auto creds = credentials(b, in.email, in.auth_hash);
     if (!creds) return creds.error();
-    auto kdf = kdf_field(b);
-    if (!kdf) return kdf.error();
-    in.kdf = *kdf;
-    struct {
-        const char *name;
-        std::string *out;
-        size_t bytes;
-    } fixed[] = {{"kdfSalt", &in.kdf_salt, 16}, {"authSalt", &in.auth_salt, 16}, {"publicKey", &in.public_key, 32}};
-    for (auto &f : fixed) {
-        auto v = req_b64url_bytes(b, f.name, f.bytes);
-        if (!v) return v.error();
-        *f.out = *v;
-    }
-    struct {
-        const char *name;
-        std::string *out;
-    } envelopes[] = {{"encPrivateKey", &in.enc_private_key},
-                     {"encSymmetricKey", &in.enc_symmetric_key},
-                     {"encRecoveryBlob", &in.enc_recovery_blob}};
-    for (auto &f : envelopes) {
-        auto v = req_envelope(b, f.name, kSmallEnvelopeBytes);
-        if (!v) return v.error();
-        *f.out = *v;
+    auto keys = password_keys(b);
+    if (!keys) return keys.error();
+    in.kdf = keys->kdf;
+    in.kdf_salt = keys->kdf_salt;
+    in.auth_salt = keys->auth_salt;
+    in.enc_private_key = keys->enc_private_key;
+    in.enc_symmetric_key = keys->enc_symmetric_key;
+    auto pk = req_b64url_bytes(b, "publicKey", 32);
+    if (!pk) return pk.error();
+    in.public_key = *pk;
+    auto blob = req_envelope(b, "encRecoveryBlob", kSmallEnvelopeBytes);
+    if (!blob) return blob.error();
+    in.enc_recovery_blob = *blob;
+    // The recovery verifier (and the private key wrapped by the recovery key) are optional
+    // for older clients; without them the account cannot recover until PUT /me/recovery.
+    std::optional<RecoveryMaterial> recovery;
+    if (json_t *v = json_object_get(b, "recoveryVerifier"); v && !json_is_null(v)) {
+        auto m = recovery_material(b, "recoveryVerifier");
+        if (!m) return m.error();
+        recovery = *m;
     }
     auto user = register_user(ctx.tx(), ctx.svc.cfg, in);
     if (!user) return user.error();
     return json_response(201, json_pack("{s:o}", "user", user_json(*user)));
+    if (recovery) {
+        auto st = store_recovery(ctx.tx(), ctx.svc.cfg, user->id, *recovery);
+        if (!st) return st.error();
+    }
 }
 
 Result<Response> post_login(Ctx &ctx) {

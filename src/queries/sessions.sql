@@ -30,3 +30,10 @@ ORDER BY created_at DESC
 UPDATE sessions SET revoked_at = now()
 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
 RETURNING id
+
+-- Every live session of a user ends (account recovery, account deletion); the ids, so
+-- each revocation can be published.
+-- name: sessions_revoke_all
+UPDATE sessions SET revoked_at = now()
+WHERE user_id = $1 AND revoked_at IS NULL
+RETURNING id

@@ -1,0 +1,85 @@
+// mskanban recover EMAIL: regain an account with the recovery phrase after losing the
+// password (docs/decisions.md "Account recovery").
+//
+// POST /auth/recovery/init gives the USK and the X25519 secret key wrapped by the
+// recovery key; the phrase opens them here (a wrong phrase fails to decrypt, before the
+// server is asked anything else). The new password gets fresh salts, a new Master Key and
+// authHash, and rewraps both keys; a NEW recovery phrase wraps them again. POST
+// /auth/recovery proves the old phrase with its verifier and swaps everything in one
+// transaction (every session ends, TOTP is turned off, security keys are removed). The
+// new phrase is printed once, on stderr, and the command logs in with the new password.
+#include <iostream>
+
+#include "commands.hpp"
+#include "crypto/b64url.hpp"
+#include "crypto/hierarchy.hpp"
+#include "login_flow.hpp"
+#include "prompt.hpp"
+
+namespace mskanban::cli {
+
+namespace c = mskanban::crypto;
+
+Status cmd_recover(Ctx &ctx) {
+    if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban recover EMAIL");
+    std::string email = ctx.args.pos[0];
+    Json init_body = object();
+    init_body.set("email", email);
+    auto init = ctx.api->post("/auth/recovery/init", init_body);
+    if (!init) return init.failure();
+
+    auto phrase = read_recovery_phrase(ctx.args.get("phrase-file"));
+    if (!phrase) return phrase.failure();
+    auto opened = c::open_recovery(phrase.value(), init.value().str("encRecoveryBlob"),
+                                   init.value().str("encRecoveryPrivateKey"));
+    c::wipe_string(phrase.value());
+    if (!opened && opened.error().code == c::Errc::invalid_input)
+        return fail(kUsage, "that is not a recovery phrase: " + opened.error().message);
+    if (!opened)
+        return fail(kAuth, "the recovery phrase does not open this account's keys (wrong phrase or email?): " +
+                               opened.error().message);
+    const c::AccountKeys &keys = opened.value().keys;
+
+    auto pw = read_password(PasswordSource{ctx.args.get("password-file")}, "New password for " + email + ": ", true);
+    if (!pw) return pw.failure();
+    if (pw.value().size() < 8) {
+        c::wipe_string(pw.value());
+        return fail(kUsage, "choose a password of at least 8 characters");
+    }
+    std::cerr << "Deriving keys (Argon2id, 64 MiB)...\n";
+    auto wrap = c::wrap_with_password(pw.value(), c::KdfParams{}, keys.usk, keys.keypair.secret_key);
+    c::wipe_string(pw.value());
+    if (!wrap) return fail(kGeneral, "cannot wrap the keys: " + wrap.error().message);
+    auto next = c::new_recovery(keys.usk, keys.keypair.secret_key);
+    if (!next) return fail(kGeneral, "cannot make a new recovery phrase: " + next.error().message);
+    const c::PasswordWrap &w = wrap.value();
+
+    Json body = object();
+    body.set("email", email);
+    body.set("recoveryVerifier", opened.value().verifier);
+    body.set("authHash", w.auth_hash);
+    body.set("kdf", kdf_json(w.kdf));
+    body.set("kdfSalt", c::b64url_encode(w.kdf_salt));
+    body.set("authSalt", c::b64url_encode(w.auth_salt));
+    body.set("encPrivateKey", w.enc_private_key);
+    body.set("encSymmetricKey", w.enc_symmetric_key);
+    body.set("encRecoveryBlob", next.value().enc_recovery_blob);
+    body.set("encRecoveryPrivateKey", next.value().enc_recovery_private_key);
+    body.set("newRecoveryVerifier", next.value().verifier);
+    auto r = ctx.api->post("/auth/recovery", body);
+    if (!r) {
+        if (r.failure().exit_code == kAuth)
+            return fail(kAuth, "recovery refused: " + r.failure().message);
+        return r.failure();
+    }
+
+    // The phrase goes to the terminal only: stderr, so `--json > file` never captures it.
+    std::cerr << "\nAccount recovered: every other session has ended, two-factor login is off (enroll again)."
+                 "\nYour NEW recovery phrase (shown once; the old one no longer works):\n\n    "
+              << next.value().phrase << "\n\n";
+    auto login = post_login(ctx, email, w.auth_hash);
+    if (!login) return login.failure();
+    return finish_login(ctx, email, w.master_key, login.value());
+}
+
+}  // namespace mskanban::cli

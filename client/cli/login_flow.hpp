@@ -1,0 +1,21 @@
+// The login steps that register, login and recover share (cmd_auth.cpp).
+#pragma once
+
+#include <string>
+
+#include "context.hpp"
+#include "crypto/kdf.hpp"
+#include "crypto/secret.hpp"
+#include "json.hpp"
+
+namespace mskanban::cli {
+
+// {"algorithm":"argon2id","memoryKiB":..,"iterations":..,"parallelism":..}
+Json kdf_json(const crypto::KdfParams &p);
+// POST /auth/login with an authHash; asks for a TOTP code on a terminal when the server
+// requires one. Returns the login response.
+Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash);
+// Opens the key bundle of a login response with the Master Key and writes the session file.
+Status finish_login(Ctx &ctx, const std::string &email, const crypto::SecretBytes &master_key, const Json &resp);
+
+}  // namespace mskanban::cli
