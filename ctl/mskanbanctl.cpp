@@ -4,7 +4,7 @@
 //   health         check PostgreSQL and Redis with the config's settings
 //   gen-secrets    print a new secrets file (at_rest_key, hash_key) on stdout
 //   gc             delete rows that can never be used again (ended sessions, expired
-//                  idempotency keys) and attachment files no row needs (of deleted
+//                  idempotency keys, accounts deleted 30 days ago) and attachment files no row needs (of deleted
 //                  cards, boards, workspaces; uploads that never committed, after an
 //                  hour); safe to run at any time, e.g. daily from cron
 //   check          report attachment rows whose file is missing (exit 1 if any)
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "account_deletion.hpp"
 #include "attachment_ctl.hpp"
 #include "automation_claims.hpp"
 #include "base64url.hpp"
@@ -74,10 +75,14 @@ static int cmd_gc(const Config &cfg) {
         for (long n = 1; n > 0; claims += n)
             n = static_cast<long>(
                 tx.exec_prepared("gc_automation_claims", kAutomationClaimDays * 86400, 10000).affected_rows());
+        long accounts = 0;
+        for (long n = 1; n > 0; accounts += n) n = purge_deleted_accounts(tx, 1000);
         tx.commit();
         std::cout << "deleted " << sessions.affected_rows() << " ended sessions, " << keys.affected_rows()
                   << " expired idempotency keys\n";
         std::cout << "deleted " << claims << " old automation claims\n";
+        std::cout << "hard-deleted " << accounts << " accounts deleted " << kDeletedAccountRetentionDays
+                  << " days ago or more\n";
         auto files = gc_attachment_files(db.conn(), cfg, kOrphanMinAgeS);
         std::cout << "removed " << files.queued << " attachment files of deleted rows, " << files.orphans
                   << " uncommitted attachment files\n";

@@ -1,6 +1,7 @@
 // The request and response as the handlers see them, independent of FastCGI.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,6 +40,11 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;  // JSON unless a Content-Type header says otherwise
+    // A body too large to hold (GET /me/export): when set, the worker writes the headers
+    // and then calls it once with a sink that sends one piece to the client (false once
+    // the client is gone); `body` is ignored. It runs after the request's transaction
+    // ended, so it reads in a transaction of its own, and must not throw.
+    std::function<void(const std::function<bool(const std::string &)> &)> stream;
 };
 
 std::string url_decode(const std::string &s);

@@ -75,6 +75,7 @@ struct Route {
 std::vector<Route> health_routes();
 std::vector<Route> auth_routes();
 std::vector<Route> me_routes();
+std::vector<Route> account_routes();
 std::vector<Route> recovery_routes();
 std::vector<Route> totp_routes();
 std::vector<Route> internal_routes();

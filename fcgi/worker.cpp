@@ -81,15 +81,21 @@ void write_response(FCGX_Request &r, const Request &req, const Response &res) {
         if (strcasecmp(h.first.c_str(), "Content-Type") == 0) has_type = true;
         if (strcasecmp(h.first.c_str(), "ETag") == 0) has_etag = true;
     }
-    if (!has_type && !res.body.empty()) head += "Content-Type: application/json\r\n";
+    if (!has_type && (!res.body.empty() || res.stream)) head += "Content-Type: application/json\r\n";
     // A list with an ETag may be kept by the user's own client, which must revalidate it
     // (If-None-Match) before each use; everything else is never stored.
     head += has_etag ? "Cache-Control: private, no-cache\r\n" : "Cache-Control: no-store\r\n";
     head += "X-Content-Type-Options: nosniff\r\nX-Request-Id: " +
             req.request_id + "\r\n\r\n";
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), r.out);
-    if (req.method != "HEAD" && !res.body.empty())
+    if (req.method == "HEAD") return;
+    if (res.stream) {
+        res.stream([&r](const std::string &piece) {
+            return FCGX_PutStr(piece.data(), static_cast<int>(piece.size()), r.out) >= 0;
+        });
+    } else if (!res.body.empty()) {
         FCGX_PutStr(res.body.data(), static_cast<int>(res.body.size()), r.out);
+    }
 }
 
 // Per-connection limits (mskanban.conf db_*_timeout_ms): a stuck statement or lock wait

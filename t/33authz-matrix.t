@@ -87,6 +87,8 @@ GET    /attachments/:att/meta               401  404  200  200  200  404
 DELETE /attachments/:att                    401  404  403  204  204  404
 GET    /me/notifications                    401  200  200  200  200  200
 POST   /me/notifications/read               401  400  400  400  400  400
+GET    /me/export                           401  200  200  200  200  200
+DELETE /me                                  401  400  400  400  400  400
 POST   /auth/recovery/init                  200  200  200  200  200  200
 POST   /auth/recovery                       401  401  401  401  401  401
 PUT    /me/recovery                         401  403  403  403  403  403
@@ -199,6 +201,8 @@ my %bodies = (
     'PATCH /milestones/:ms' => sub { { archived => \1 } },
     'PUT /cards/:card/milestone' => sub { my $f = shift; { milestoneId => $f->{ms} } },
     'POST /me/notifications/read' => sub { my $f = shift; { upTo => $f->{note} } },
+    # Deleting the account is never a matrix cell: without authHash it is refused (400).
+    'DELETE /me' => sub { {} },
     # Recovery is anonymous: the same answer for every caller (an unknown email each time,
     # so the per-account backoff never applies); PUT /me/recovery with a wrong authHash.
     'POST /auth/recovery/init' => sub { { email => $t->unique_email('matrix') } },

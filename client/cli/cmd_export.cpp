@@ -1,8 +1,11 @@
-// `export`: everything the user can read, decrypted, as one JSON document
-// (workspaces -> boards -> columns -> cards, including archived cards). This
-// is plaintext by design (backup, migration): with --output the file is
-// created 0600; on stdout it is the caller's to protect. Fields that fail to
-// decrypt are marked and listed under decryptErrors; the exit code says so.
+// `export`: everything the server holds about the account (GET /me/export, one
+// request), decrypted here, as JSON (--format json, the default) or Markdown
+// (--format markdown): workspaces -> boards -> columns -> cards, archived cards
+// included, each card with its checklists, comments, custom field values and
+// attachment names (export_doc.hpp). This is plaintext by design (backup,
+// migration): with --output the file is created 0600; on stdout it is the
+// caller's to protect. Fields that fail to decrypt are marked and listed under
+// decryptErrors; the exit code says so.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,60 +15,23 @@
 #include <iostream>
 
 #include "board_data.hpp"
-#include "board_meta.hpp"
 #include "commands.hpp"
-#include "crypto/aad.hpp"
+#include "export_doc.hpp"
 
 namespace mskanban::cli {
 
-namespace c = mskanban::crypto;
-
 Status cmd_export(Ctx &ctx) {
-    auto r = ctx.api->get("/workspaces");
+    std::string format = ctx.args.has("format") ? ctx.args.get("format") : "json";
+    if (format != "json" && format != "markdown") return fail(kUsage, "--format must be json or markdown");
+    auto r = ctx.api->get("/me/export");
     if (!r) return r.failure();
     Keyring keys(ctx);
-    Json list = unwrap_list(r.value(), "workspaces");
-    Json out = object(), out_ws = array();
     std::vector<std::string> errors;
-    std::string only = ctx.args.get("workspace");
-    for (size_t i = 0; i < list.size(); i++) {
-        std::string ws_id = list.at(i).str("id");
-        if (!only.empty() && ws_id != only) continue;
-        Json w = object();
-        w.set("id", ws_id);
-        auto wk = keys.workspace_key(ws_id);
-        if (!wk) {
-            errors.push_back(wk.failure().message);
-            w.set("name", kUndecryptable);
-            json_array_append(out_ws.get(), w.get());
-            continue;
-        }
-        auto name = decrypt(*wk.value(), c::aad::workspace(ws_id), list.at(i).str("encName"), "workspace " + ws_id + " name");
-        if (!name) errors.push_back(name.failure().message);
-        w.set("name", name ? name.value() : kUndecryptable);
-        auto boards = ctx.api->get("/workspaces/" + url_escape(ws_id) + "/boards");
-        if (!boards) return boards.failure();
-        Json blist = unwrap_list(boards.value(), "boards"), out_boards = array();
-        for (size_t j = 0; j < blist.size(); j++) {
-            auto b = load_board(ctx, keys, blist.at(j).str("id"), true);
-            if (!b) {
-                if (b.failure().exit_code != kDecrypt) return b.failure();
-                errors.push_back(b.failure().message);
-                continue;
-            }
-            auto meta = load_board_meta(ctx, keys, b.value());
-            if (!meta) return meta.failure();
-            errors.insert(errors.end(), b.value().errors.begin(), b.value().errors.end());
-            json_array_append(out_boards.get(), board_json(b.value()).get());
-        }
-        w.set("boards", out_boards);
-        json_array_append(out_ws.get(), w.get());
-    }
-    out.set("format", "mskanban-export-v1");
+    auto plain = decrypt_export(keys, r.value(), ctx.args.get("workspace"), errors);
+    if (!plain) return plain.failure();
+    Json out = plain.value();
     out.set("server", ctx.state->server);
-    out.set("email", ctx.state->email);
-    out.set("workspaces", out_ws);
-    std::string text = out.dump(true) + "\n";
+    std::string text = format == "json" ? out.dump(true) + "\n" : export_markdown(out);
 
     if (ctx.args.has("output")) {
         std::string path = ctx.args.get("output");

@@ -71,7 +71,7 @@ const std::vector<Command> &command_table() {
         {"notifications", "read", "[--up-to NOTIFICATION_ID]", "mark your notifications read (all, or up to one)", cmd_notifications_read, true},
         {"notifications", "", "[--unread] [--limit N]", "who assigned or mentioned you, newest first", cmd_notifications, true},
         {"activity", "", "BOARD_ID [--limit N]", "the board's activity feed, newest first", cmd_activity, true},
-        {"export", "", "[--workspace ID] [--output FILE]", "write everything you can read, decrypted, as JSON", cmd_export, true},
+        {"export", "", "[--format json|markdown] [--workspace ID] [--output FILE]", "write everything the server holds about you, decrypted, as JSON or Markdown", cmd_export, true},
     };
     return table;
 }

@@ -25,6 +25,10 @@ public:
     Outcome<Json> board(const std::string &board_id);   // the board object
     Outcome<const crypto::SecretBytes *> workspace_key(const std::string &ws_id);
     Outcome<const crypto::SecretBytes *> board_key(const std::string &board_id);
+    // Objects already at hand (an account export): workspace_key() and board_key()
+    // then open their keys without asking the server.
+    void remember_workspace(const std::string &ws_id, const Json &ws) { workspaces_[ws_id] = ws; }
+    void remember_board(const std::string &board_id, const Json &board) { boards_[board_id] = board; }
     // The X25519 key pair and USK of the logged-in user.
     const crypto::AccountKeys &account() const { return account_; }
 
