@@ -12,9 +12,25 @@
  * A subscriber starts once its board's subscription is confirmed: with a
  * Last-Event-ID it replays from the board stream first (live ticks are
  * held meanwhile and those already replayed are dropped), otherwise it
- * goes live at once. When the Redis connection drops, every started
- * subscriber is closed so that its client reconnects, is authorized
- * again and replays what it missed; subscribers still waiting stay.
+ * goes live at once.
+ *
+ * When the Redis connection drops, nobody is closed: every subscriber
+ * goes back to waiting with the id of the last tick it was sent, and once
+ * its board is subscribed again it replays from there (the board stream
+ * holds what was published meanwhile), so nothing is missed or sent
+ * twice and no client reconnects. A subscriber that had not been sent any
+ * tick resumes from the last id its board saw, or the stream's end when
+ * the board was subscribed (asked once per subscription); if neither is
+ * known it gets RESYNC. A replay that cannot be complete sends RESYNC.
+ * Revocations published while the connection was down are lost, so each
+ * resumed stream is closed (with a jittered "retry:", its client comes
+ * back with Last-Event-ID and is authorized again) at a random moment
+ * within mskanban_redis_loss_recheck, spread so that they do not all come
+ * back at once.
+ *
+ * A worker that is shutting down closes its streams spread over
+ * NGX_HTTP_MSKANBAN_SPREAD ms, each with a jittered "retry:", so that
+ * clients come back to the new workers gradually.
  */
 
 
@@ -27,6 +43,7 @@
 #define NGX_HTTP_MSKANBAN_BOARD_UNSUBSCRIBING  3
 
 #define NGX_HTTP_MSKANBAN_TICK                 1000
+#define NGX_HTTP_MSKANBAN_SPREAD               5000
 
 
 struct ngx_http_mskanban_board_s {
@@ -35,6 +52,8 @@ struct ngx_http_mskanban_board_s {
     ngx_uint_t                      nsubs;
     ngx_uint_t                      state;
     ngx_uint_t                      busy;      /* being iterated */
+    ngx_http_mskanban_sid_t         last;      /* newest id seen */
+    unsigned                        has_last:1;
     u_char                          id[NGX_HTTP_MSKANBAN_ID_MAX];
 };
 
@@ -56,6 +75,13 @@ static void ngx_http_mskanban_on_message(redisAsyncContext *ac, void *r,
 static void ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_tick(ngx_event_t *ev);
+static void ngx_http_mskanban_board_ask_end(ngx_http_mskanban_board_t *board);
+static void ngx_http_mskanban_board_end(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mskanban_board_saw(ngx_http_mskanban_board_t *board,
+    ngx_http_mskanban_sid_t *sid);
+static void ngx_http_mskanban_sub_retry_close(ngx_http_mskanban_sub_t *sub,
+    ngx_uint_t reason);
 
 
 ngx_http_mskanban_worker_t  ngx_http_mskanban_worker;
@@ -181,6 +207,7 @@ ngx_http_mskanban_sub_create(ngx_str_t *board,
     sub->data = data;
     sub->log = log;
     sub->refs = 1;
+    sub->jitter = (ngx_uint_t) ngx_random();
     sub->state = NGX_HTTP_MSKANBAN_SUB_WAITING;
     sub->pending_last = &sub->pending;
 
@@ -351,8 +378,35 @@ ngx_http_mskanban_sub_go_live(ngx_http_mskanban_sub_t *sub)
 static void
 ngx_http_mskanban_sub_start(ngx_http_mskanban_sub_t *sub)
 {
+    ngx_int_t                 rc;
+    ngx_http_mskanban_msg_t  *msg;
+
+    static u_char  resync[] = "event: RESYNC\n"
+                              "data: {\"reason\":\"redis\"}\n\n";
+
     if (sub->state != NGX_HTTP_MSKANBAN_SUB_WAITING) {
         return;
+    }
+
+    if (sub->resync) {
+
+        /* resumed after Redis was lost, without a known position */
+
+        sub->resync = 0;
+
+        msg = ngx_http_mskanban_msg_raw(resync, sizeof(resync) - 1, sub->log);
+        if (msg == NULL) {
+            ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_ERROR);
+            return;
+        }
+
+        rc = sub->transport->send(sub, msg);
+
+        ngx_http_mskanban_msg_release(msg);
+
+        if (rc != NGX_OK) {
+            return;
+        }
     }
 
     if (!sub->has_last) {
@@ -361,6 +415,12 @@ ngx_http_mskanban_sub_start(ngx_http_mskanban_sub_t *sub)
     }
 
     sub->state = NGX_HTTP_MSKANBAN_SUB_REPLAYING;
+
+    if (sub->replay_inflight) {
+        /* a reply from before Redis was lost: it starts the replay anew */
+        sub->replay_restart = 1;
+        return;
+    }
 
     if (ngx_http_mskanban_replay_start(sub) != NGX_OK) {
         ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
@@ -568,6 +628,9 @@ ngx_http_mskanban_board_confirmed(ngx_http_mskanban_board_t *board,
     }
 
     board->state = NGX_HTTP_MSKANBAN_BOARD_SUBSCRIBED;
+    board->has_last = 0;
+
+    ngx_http_mskanban_board_ask_end(board);
 
     board->busy++;
 
@@ -605,6 +668,10 @@ ngx_http_mskanban_board_publish(ngx_http_mskanban_board_t *board,
                                       ngx_cycle->log);
     if (msg == NULL) {
         return;
+    }
+
+    if (msg->has_sid) {
+        ngx_http_mskanban_board_saw(board, &msg->sid);
     }
 
     board->busy++;
@@ -751,14 +818,15 @@ ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd)
 
 /*
  * The subscriber connection dropped: hiredis already forgot every
- * subscription. Started subscribers may have missed ticks or revocations,
- * so they are closed; their clients come back with Last-Event-ID.
+ * subscription. Subscribers are kept: each goes back to waiting with its
+ * position and replays from it once its board is subscribed again.
  */
 
 static void
 ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd)
 {
-    ngx_queue_t                 *q, *qnext;
+    ngx_uint_t                   n, blind;
+    ngx_queue_t                 *q;
     ngx_rbtree_node_t           *node, *next;
     ngx_http_mskanban_sub_t     *sub;
     ngx_http_mskanban_board_t   *board;
@@ -768,6 +836,9 @@ ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd)
         return;
     }
 
+    n = 0;
+    blind = 0;
+
     for (node = ngx_rbtree_min(w->boards.root, w->boards.sentinel);
          node;
          node = next)
@@ -776,43 +847,156 @@ ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd)
         board = (ngx_http_mskanban_board_t *) node;
 
         board->state = NGX_HTTP_MSKANBAN_BOARD_IDLE;
-        board->busy++;
 
         for (q = ngx_queue_head(&board->subs);
              q != ngx_queue_sentinel(&board->subs);
-             q = qnext)
+             q = ngx_queue_next(q))
         {
-            qnext = ngx_queue_next(q);
             sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, board_link);
 
-            if (sub->state != NGX_HTTP_MSKANBAN_SUB_WAITING) {
-                ngx_http_mskanban_sub_close(sub,
-                                            NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+            if (sub->state != NGX_HTTP_MSKANBAN_SUB_LIVE
+                && sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING)
+            {
+                continue;
             }
+
+            /* held live ticks are in the stream: the replay sends them */
+            ngx_http_mskanban_sub_drop_pending(sub);
+
+            if (!sub->has_last) {
+                if (board->has_last) {
+                    sub->last = board->last;
+                    sub->has_last = 1;
+
+                } else {
+                    sub->resync = 1;
+                    blind++;
+                }
+            }
+
+            if (w->mcf->loss_recheck && !sub->recheck) {
+                sub->recheck = ngx_current_msec + 1
+                               + sub->jitter % w->mcf->loss_recheck;
+            }
+
+            sub->state = NGX_HTTP_MSKANBAN_SUB_WAITING;
+            sub->replay_wait = 0;
+            sub->replay_checked = 0;
+            sub->has_seam = 0;
+            n++;
         }
 
-        board->busy--;
+        board->has_last = 0;
 
         ngx_http_mskanban_board_free(board);
+    }
+
+    ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                  "mskanban: %ui live streams wait for redis to resume "
+                  "(%ui without a position will get RESYNC)", n, blind);
+}
+
+
+/*
+ * The board stream's newest id when the board is subscribed: a subscriber
+ * that gets no tick before Redis is lost resumes from there.
+ */
+
+static void
+ngx_http_mskanban_board_ask_end(ngx_http_mskanban_board_t *board)
+{
+    int                  rc;
+    redisAsyncContext   *ac;
+
+    ac = ngx_http_mskanban_redis_context(&ngx_http_mskanban_worker.cmd);
+
+    if (ac == NULL) {
+        return;
+    }
+
+    rc = redisAsyncCommand(ac, ngx_http_mskanban_board_end, board,
+                           "XREVRANGE " NGX_HTTP_MSKANBAN_BOARD_CHANNEL "%b"
+                           NGX_HTTP_MSKANBAN_TICKS_SUFFIX " + - COUNT 1",
+                           board->id, board->sn.str.len);
+
+    if (rc == REDIS_OK) {
+        board->busy++;
+    }
+}
+
+
+static void
+ngx_http_mskanban_board_end(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply                 *reply = r, *entry;
+    ngx_http_mskanban_sid_t     sid;
+    ngx_http_mskanban_board_t  *board = privdata;
+
+    board->busy--;
+
+    if (reply != NULL && reply->type == REDIS_REPLY_ARRAY
+        && board->state == NGX_HTTP_MSKANBAN_BOARD_SUBSCRIBED)
+    {
+        if (reply->elements == 0) {
+            /* an empty stream: everything it will hold is new */
+            sid.ms = 0;
+            sid.seq = 0;
+            ngx_http_mskanban_board_saw(board, &sid);
+
+        } else {
+            entry = reply->element[0];
+
+            if (entry->type == REDIS_REPLY_ARRAY && entry->elements > 0
+                && entry->element[0]->type == REDIS_REPLY_STRING
+                && ngx_http_mskanban_sid_parse(
+                       (u_char *) entry->element[0]->str,
+                       entry->element[0]->len, &sid) == NGX_OK)
+            {
+                ngx_http_mskanban_board_saw(board, &sid);
+            }
+        }
+    }
+
+    ngx_http_mskanban_board_free(board);
+}
+
+
+static void
+ngx_http_mskanban_board_saw(ngx_http_mskanban_board_t *board,
+    ngx_http_mskanban_sid_t *sid)
+{
+    if (!board->has_last
+        || ngx_http_mskanban_sid_cmp(sid, &board->last) > 0)
+    {
+        board->last = *sid;
+        board->has_last = 1;
     }
 }
 
 
 /*
- * Once a second: transports send heartbeats and enforce deadlines; when
- * the worker is shutting down gracefully, every stream is closed so that
- * clients reconnect to a new worker.
+ * Once a second: transports send heartbeats and enforce deadlines. When
+ * the worker is shutting down gracefully, each stream is closed at its
+ * own moment within NGX_HTTP_MSKANBAN_SPREAD, so that clients reconnect to
+ * the new workers gradually.
  */
 
 static void
 ngx_http_mskanban_tick(ngx_event_t *ev)
 {
-    ngx_msec_t                   now;
+    ngx_msec_t                   now, spent;
     ngx_queue_t                 *q, *next;
     ngx_http_mskanban_sub_t     *sub;
     ngx_http_mskanban_worker_t  *w = ev->data;
 
     now = ngx_current_msec;
+
+    if ((ngx_exiting || ngx_quit) && !w->exiting) {
+        w->exiting = 1;
+        w->exit_start = now;
+    }
+
+    spent = now - w->exit_start;
 
     for (q = ngx_queue_head(&w->all);
          q != ngx_queue_sentinel(&w->all);
@@ -821,9 +1005,18 @@ ngx_http_mskanban_tick(ngx_event_t *ev)
         next = ngx_queue_next(q);
         sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
 
-        if (ngx_exiting || ngx_quit) {
-            ngx_http_mskanban_sub_close(sub,
-                                        NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
+        if (w->exiting
+            && (spent >= NGX_HTTP_MSKANBAN_SPREAD
+                || sub->jitter % NGX_HTTP_MSKANBAN_SPREAD <= spent))
+        {
+            ngx_http_mskanban_sub_retry_close(sub,
+                                             NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
+
+        } else if (sub->recheck
+                   && (ngx_msec_int_t) (now - sub->recheck) >= 0)
+        {
+            ngx_http_mskanban_sub_retry_close(sub,
+                                             NGX_HTTP_MSKANBAN_CLOSE_EXPIRED);
 
         } else if (sub->data) {
             sub->transport->tick(sub, now);
@@ -833,4 +1026,34 @@ ngx_http_mskanban_tick(ngx_event_t *ev)
     ev->cancelable = (w->nsubs == 0);
 
     ngx_add_timer(ev, NGX_HTTP_MSKANBAN_TICK);
+}
+
+
+/* closes after a "retry:" between 1 and 2 x mskanban_retry */
+
+static void
+ngx_http_mskanban_sub_retry_close(ngx_http_mskanban_sub_t *sub,
+    ngx_uint_t reason)
+{
+    u_char                    buf[sizeof("retry: \n\n") + NGX_INT_T_LEN], *p;
+    ngx_msec_t                retry;
+    ngx_http_mskanban_msg_t  *msg;
+
+    if (sub->data) {
+        retry = sub->transport->retry ? sub->transport->retry(sub) : 0;
+
+        if (retry) {
+            retry += (ngx_msec_t) ngx_random() % (retry + 1);
+            p = ngx_sprintf(buf, "retry: %M\n\n", retry);
+
+            msg = ngx_http_mskanban_msg_raw(buf, p - buf, sub->log);
+
+            if (msg != NULL) {
+                (void) sub->transport->send(sub, msg);
+                ngx_http_mskanban_msg_release(msg);
+            }
+        }
+    }
+
+    ngx_http_mskanban_sub_close(sub, reason);
 }

@@ -125,6 +125,20 @@ static ngx_command_t  ngx_http_mskanban_commands[] = {
       offsetof(ngx_http_mskanban_main_conf_t, connect_timeout),
       NULL },
 
+    { ngx_string("mskanban_redis_ping_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_main_conf_t, ping_timeout),
+      NULL },
+
+    { ngx_string("mskanban_redis_loss_recheck"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_main_conf_t, loss_recheck),
+      NULL },
+
     { ngx_string("mskanban_redis_reconnect_max"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -246,6 +260,8 @@ ngx_http_mskanban_create_main_conf(ngx_conf_t *cf)
     mcf->db = NGX_CONF_UNSET;
     mcf->connect_timeout = NGX_CONF_UNSET_MSEC;
     mcf->reconnect_max = NGX_CONF_UNSET_MSEC;
+    mcf->ping_timeout = NGX_CONF_UNSET_MSEC;
+    mcf->loss_recheck = NGX_CONF_UNSET_MSEC;
     mcf->max_subscribers = NGX_CONF_UNSET_UINT;
 
     return mcf;
@@ -265,6 +281,8 @@ ngx_http_mskanban_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(mcf->db, 0);
     ngx_conf_init_msec_value(mcf->connect_timeout, 3000);
     ngx_conf_init_msec_value(mcf->reconnect_max, 5000);
+    ngx_conf_init_msec_value(mcf->ping_timeout, 5000);
+    ngx_conf_init_msec_value(mcf->loss_recheck, 300000);
     ngx_conf_init_uint_value(mcf->max_subscribers, 10000);
 
     if (mcf->host.data == NULL) {

@@ -29,6 +29,7 @@
 #define NGX_HTTP_MSKANBAN_BOARD_CHANNEL   "mskanban:board:"
 #define NGX_HTTP_MSKANBAN_TICKS_SUFFIX    ":ticks"
 #define NGX_HTTP_MSKANBAN_REVOKE_CHANNEL  "mskanban:revoke"
+#define NGX_HTTP_MSKANBAN_PING_CHANNEL    "mskanban:ping"
 
 #define NGX_HTTP_MSKANBAN_ID_MAX          64
 
@@ -62,6 +63,8 @@ typedef struct {
     ngx_int_t                       db;
     ngx_msec_t                      connect_timeout;
     ngx_msec_t                      reconnect_max;
+    ngx_msec_t                      ping_timeout;   /* 0: no keepalive */
+    ngx_msec_t                      loss_recheck;   /* 0: never */
     ngx_uint_t                      max_subscribers;
 
     ngx_int_t                       request_uri_index;
@@ -125,7 +128,8 @@ typedef struct {
  * (taking its own reference) and returns NGX_ERROR when the subscriber had
  * to be closed; close() ends the client connection later, from its own
  * event, and must be safe to call twice; tick() runs once a second for
- * heartbeats and deadlines.
+ * heartbeats and deadlines; retry() (may be NULL) is the client's
+ * reconnection delay, which a shutdown sends (jittered) before closing.
  */
 typedef struct {
     ngx_int_t                     (*send)(ngx_http_mskanban_sub_t *sub,
@@ -134,6 +138,7 @@ typedef struct {
                                       ngx_uint_t reason);
     void                          (*tick)(ngx_http_mskanban_sub_t *sub,
                                       ngx_msec_t now);
+    ngx_msec_t                    (*retry)(ngx_http_mskanban_sub_t *sub);
 } ngx_http_mskanban_transport_t;
 
 
@@ -174,10 +179,15 @@ struct ngx_http_mskanban_sub_s {
     size_t                          pending_bytes;
     size_t                          pending_max;  /* mskanban_send_buffer */
     size_t                          queued;    /* sent, not yet written */
+    ngx_uint_t                      jitter;    /* random, for spreading */
+    ngx_msec_t                      recheck;   /* close then, if set */
 
     unsigned                        has_last:1;
     unsigned                        replay_wait:1;
     unsigned                        replay_checked:1;
+    unsigned                        replay_inflight:1;
+    unsigned                        replay_restart:1;
+    unsigned                        resync:1;  /* position unknown */
     unsigned                        has_seam:1;
     unsigned                        attached:1;
 };
@@ -195,6 +205,8 @@ struct ngx_http_mskanban_redis_s {
     ngx_uint_t                          failures;  /* since last ready */
     ngx_event_t                         retry;
     ngx_event_t                         timeout;
+    ngx_event_t                         ping;
+    ngx_msec_t                          alive;    /* last answer */
     ngx_http_mskanban_redis_handler_pt  on_ready;
     ngx_http_mskanban_redis_handler_pt  on_lost;
     unsigned                            stopped:1;
@@ -211,7 +223,9 @@ typedef struct {
     ngx_queue_t                     all;       /* every subscriber */
     ngx_uint_t                      nsubs;
     ngx_event_t                     tick;
+    ngx_msec_t                      exit_start;
     unsigned                        running:1;
+    unsigned                        exiting:1;
 } ngx_http_mskanban_worker_t;
 
 
@@ -224,11 +238,14 @@ typedef struct {
     ngx_http_mskanban_identity_t    id;
 
     ngx_http_mskanban_sub_t        *sub;
+    ngx_http_mskanban_out_t        *queue;     /* frames not yet handed over */
+    ngx_http_mskanban_out_t       **queue_last;
     ngx_http_mskanban_out_t        *busy;      /* frames handed to nginx */
     ngx_http_mskanban_out_t       **busy_last;
     ngx_http_mskanban_out_t        *free;
     ngx_msec_t                      last_write;
     ngx_msec_t                      deadline;
+    ngx_event_t                     flush_ev;  /* one write per loop pass */
     ngx_event_t                     close_ev;
     ngx_uint_t                      close_reason;
 

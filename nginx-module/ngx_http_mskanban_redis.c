@@ -10,6 +10,15 @@
  * it drops, on_lost runs and it reconnects with exponential backoff
  * (100 ms doubling up to mskanban_redis_reconnect_max). hiredis owns and
  * closes the socket; nginx only borrows it.
+ *
+ * A read drains the socket until it is empty (hiredis reads 16 KiB per
+ * call), so a burst never waits for the next loop pass and never grows
+ * Redis's output buffer for us. A ready connection is PINGed on a timer
+ * (a subscribed one re-SUBSCRIBEs "mskanban:ping", the only command
+ * Redis answers in that mode that hiredis 0.14 can route back to us);
+ * when nothing has come back for mskanban_redis_ping_timeout, the
+ * connection is dropped as if Redis had closed it: a hung Redis (kill
+ * -STOP, a stuck host) is noticed within the timeout.
  */
 
 
@@ -26,6 +35,9 @@
 static ngx_uint_t ngx_http_mskanban_redis_level(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_redis_retry(ngx_event_t *ev);
 static void ngx_http_mskanban_redis_timeout(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_ping(ngx_event_t *ev);
+static void ngx_http_mskanban_redis_pong(redisAsyncContext *ac, void *r,
+    void *privdata);
 static void ngx_http_mskanban_redis_schedule(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd,
     const char *what);
@@ -70,6 +82,11 @@ ngx_http_mskanban_redis_init(ngx_http_mskanban_redis_t *rd, const char *name,
     rd->timeout.data = rd;
     rd->timeout.log = ngx_cycle->log;
     rd->timeout.cancelable = 1;
+
+    rd->ping.handler = ngx_http_mskanban_redis_ping;
+    rd->ping.data = rd;
+    rd->ping.log = ngx_cycle->log;
+    rd->ping.cancelable = 1;
 }
 
 
@@ -153,6 +170,10 @@ ngx_http_mskanban_redis_stop(ngx_http_mskanban_redis_t *rd)
         ngx_del_timer(&rd->timeout);
     }
 
+    if (rd->ping.timer_set) {
+        ngx_del_timer(&rd->ping);
+    }
+
     ac = rd->ac;
 
     if (ac != NULL) {
@@ -203,6 +224,74 @@ ngx_http_mskanban_redis_timeout(ngx_event_t *ev)
 
     if (rd->state == NGX_HTTP_MSKANBAN_REDIS_CONNECTING) {
         ngx_http_mskanban_redis_fail(rd, "timed out");
+    }
+}
+
+
+/*
+ * The keepalive: fails the connection when nothing came back for
+ * ping_timeout, otherwise asks again; fires at least every quarter of the
+ * timeout and exactly when it would run out.
+ */
+
+static void
+ngx_http_mskanban_redis_ping(ngx_event_t *ev)
+{
+    ngx_http_mskanban_redis_t  *rd = ev->data;
+
+    int                 rc;
+    ngx_msec_t          timeout, idle, next;
+    redisAsyncContext  *ac;
+
+    ac = rd->ac;
+    timeout = rd->mcf->ping_timeout;
+
+    if (rd->state != NGX_HTTP_MSKANBAN_REDIS_READY || ac == NULL
+        || timeout == 0)
+    {
+        return;
+    }
+
+    idle = ngx_current_msec - rd->alive;
+
+    if ((ngx_msec_int_t) idle >= (ngx_msec_int_t) timeout) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: redis %s connection to \"%V\" did not "
+                      "answer PING within %M ms (mskanban_redis_ping_timeout)",
+                      rd->name, &rd->mcf->host, idle);
+        ngx_http_mskanban_redis_fail(rd, "is not answering");
+        return;
+    }
+
+    if (ac->c.flags & REDIS_SUBSCRIBED) {
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_redis_pong, NULL,
+                               "SUBSCRIBE " NGX_HTTP_MSKANBAN_PING_CHANNEL);
+    } else {
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_redis_pong, NULL,
+                               "PING");
+    }
+
+    if (rc != REDIS_OK) {
+        ngx_http_mskanban_redis_fail(rd, "cannot be PINGed");
+        return;
+    }
+
+    next = ngx_max(timeout / 4, 1);
+    next = ngx_min(next, timeout - idle);
+
+    ngx_add_timer(ev, next);
+}
+
+
+static void
+ngx_http_mskanban_redis_pong(redisAsyncContext *ac, void *r, void *privdata)
+{
+    ngx_http_mskanban_redis_t  *rd;
+
+    rd = ac->data;
+
+    if (rd != NULL && r != NULL) {
+        rd->alive = ngx_current_msec;
     }
 }
 
@@ -258,6 +347,10 @@ ngx_http_mskanban_redis_fail(ngx_http_mskanban_redis_t *rd, const char *what)
 
     if (rd->timeout.timer_set) {
         ngx_del_timer(&rd->timeout);
+    }
+
+    if (rd->ping.timer_set) {
+        ngx_del_timer(&rd->ping);
     }
 
     /* deferred by hiredis when called from one of its callbacks */
@@ -378,6 +471,10 @@ ngx_http_mskanban_redis_disconnected(const redisAsyncContext *cac, int status)
         ngx_del_timer(&rd->timeout);
     }
 
+    if (rd->ping.timer_set) {
+        ngx_del_timer(&rd->ping);
+    }
+
     if (was_ready && rd->on_lost) {
         rd->on_lost(rd);
     }
@@ -434,6 +531,11 @@ ngx_http_mskanban_redis_ready(redisAsyncContext *ac, void *r, void *privdata)
     rd->state = NGX_HTTP_MSKANBAN_REDIS_READY;
     rd->backoff = 0;
     rd->failures = 0;
+    rd->alive = ngx_current_msec;
+
+    if (rd->mcf->ping_timeout && !rd->ping.timer_set) {
+        ngx_add_timer(&rd->ping, ngx_max(rd->mcf->ping_timeout / 4, 1));
+    }
 
     ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
                   "mskanban: redis %s connection to \"%V\" ready",
@@ -474,12 +576,39 @@ ngx_http_mskanban_redis_attach(redisAsyncContext *ac)
 }
 
 
+/*
+ * Reads until the socket is empty. Each call may end the context (its
+ * callbacks can fail the connection, hiredis frees it on EOF); it is
+ * used again only while its owner still holds it.
+ */
+
 static void
 ngx_http_mskanban_redis_read_handler(ngx_event_t *ev)
 {
     ngx_connection_t  *c = ev->data;
 
-    redisAsyncHandleRead(c->data);
+    int                         n;
+    ngx_socket_t                fd;
+    redisAsyncContext          *ac;
+    ngx_http_mskanban_redis_t  *rd;
+
+    ac = c->data;
+    rd = ac->data;
+    fd = c->fd;
+
+    for ( ;; ) {
+        redisAsyncHandleRead(ac);
+
+        if (rd == NULL || rd->ac != ac || c->fd != fd) {
+            return;
+        }
+
+        rd->alive = ngx_current_msec;
+
+        if (ngx_socket_nread(fd, &n) == -1 || n <= 0) {
+            return;
+        }
+    }
 }
 
 

@@ -10,6 +10,12 @@
  * mskanban_send_buffer of memory. Its board is already subscribed, so
  * nothing published meanwhile is lost: fanout holds those ticks and drops
  * the ones the replay already sent.
+ *
+ * The same replay resumes every subscriber after the subscriber
+ * connection to Redis was lost (see fanout). One command at most is in
+ * flight per subscriber; a reply that comes back after its subscriber was
+ * sent back to waiting and started again only restarts the replay. When
+ * the command connection drops, the replay waits for it to come back.
  */
 
 
@@ -28,6 +34,7 @@ static ngx_int_t ngx_http_mskanban_replay_gap(ngx_http_mskanban_sub_t *sub,
     redisReply *reply);
 static ngx_int_t ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
     redisReply *entry);
+static ngx_int_t ngx_http_mskanban_replay_stale(ngx_http_mskanban_sub_t *sub);
 
 
 /* NGX_ERROR means the subscriber should be closed */
@@ -118,6 +125,7 @@ ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
         }
 
         sub->refs++;
+        sub->replay_inflight = 1;
 
         return NGX_OK;
     }
@@ -136,6 +144,7 @@ ngx_http_mskanban_replay_fetch(ngx_http_mskanban_sub_t *sub)
     }
 
     sub->refs++;
+    sub->replay_inflight = 1;
 
     return NGX_OK;
 }
@@ -149,11 +158,16 @@ ngx_http_mskanban_replay_reply(redisAsyncContext *ac, void *r, void *privdata)
 
     size_t  i;
 
-    if (sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING || sub->data == NULL) {
+    if (ngx_http_mskanban_replay_stale(sub) != NGX_OK) {
         goto done;
     }
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+    if (reply == NULL) {
+        sub->replay_wait = 1;
+        goto done;
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY) {
 
         if (reply && reply->type == REDIS_REPLY_ERROR) {
             ngx_log_error(NGX_LOG_ERR, sub->log, 0,
@@ -213,12 +227,12 @@ ngx_http_mskanban_replay_info(redisAsyncContext *ac, void *r, void *privdata)
     static u_char  resync[] = "event: RESYNC\n"
                               "data: {\"reason\":\"history\"}\n\n";
 
-    if (sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING || sub->data == NULL) {
+    if (ngx_http_mskanban_replay_stale(sub) != NGX_OK) {
         goto done;
     }
 
     if (reply == NULL) {
-        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+        sub->replay_wait = 1;
         goto done;
     }
 
@@ -252,6 +266,37 @@ ngx_http_mskanban_replay_info(redisAsyncContext *ac, void *r, void *privdata)
 done:
 
     ngx_http_mskanban_sub_unref(sub);
+}
+
+
+/*
+ * First thing in a reply callback: NGX_OK when the reply belongs to the
+ * subscriber's current replay. A replay started again while this reply
+ * was in flight begins now, from the XINFO check.
+ */
+
+static ngx_int_t
+ngx_http_mskanban_replay_stale(ngx_http_mskanban_sub_t *sub)
+{
+    sub->replay_inflight = 0;
+
+    if (sub->state != NGX_HTTP_MSKANBAN_SUB_REPLAYING || sub->data == NULL) {
+        sub->replay_restart = 0;
+        return NGX_DECLINED;
+    }
+
+    if (!sub->replay_restart) {
+        return NGX_OK;
+    }
+
+    sub->replay_restart = 0;
+    sub->replay_checked = 0;
+
+    if (ngx_http_mskanban_replay_fetch(sub) == NGX_ERROR) {
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_REDIS);
+    }
+
+    return NGX_DECLINED;
 }
 
 

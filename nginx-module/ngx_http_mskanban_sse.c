@@ -6,10 +6,23 @@
  * decision (JSON errors), then holds the request open as a
  * text/event-stream and registers a subscriber with fanout. Frames are
  * shared, refcounted messages handed to nginx's output filters without a
- * copy; a message is released once nginx has written it. Bytes handed
- * over but not yet written are capped by mskanban_send_buffer and their
- * age by send_timeout: a client over either is disconnected. Closing is
- * always done from a posted event, never from inside a Redis callback.
+ * copy; a message is released once nginx has written it.
+ *
+ * send() only queues: the frames of one event-loop pass go to nginx
+ * together, from a posted event, in one chain (one chunk, one writev).
+ * While nginx still holds unwritten bytes of the previous batch nothing
+ * more is handed over, so nginx's own per-buffer memory (chain links,
+ * chunk headers) stays bounded. Every queued frame (events, retry:,
+ * comments, heartbeats) counts its bytes plus a fixed per-frame cost
+ * (our node, nginx's links, chunk framing) against mskanban_send_buffer;
+ * a client over it, or over send_timeout without progress, is
+ * disconnected. Closing is always done from a posted event, never from
+ * inside a Redis callback.
+ *
+ * A stream that cannot be served right now (the worker is full, stopping,
+ * or the core could not be asked) is answered 200 with only a jittered
+ * "retry:" and closed: browsers' EventSource gives up for good on any
+ * other status, but reconnects after a stream that ends.
  */
 
 
@@ -19,23 +32,41 @@
 struct ngx_http_mskanban_out_s {
     ngx_http_mskanban_out_t        *next;
     ngx_http_mskanban_msg_t        *msg;
+    size_t                          cost;      /* counted in sub->queued */
+    ngx_chain_t                     cl;
     ngx_buf_t                       buf;
 };
 
 
+/*
+ * What one queued frame costs beyond its bytes: our node, the chain
+ * links nginx's filters make for it, and chunked framing.
+ */
+#define NGX_HTTP_MSKANBAN_OUT_COST                                          \
+    (sizeof(ngx_http_mskanban_out_t) + 2 * sizeof(ngx_chain_t)              \
+     + sizeof("0000000000000000" CRLF CRLF))
+
+
 static ngx_int_t ngx_http_mskanban_sse_refuse(ngx_http_request_t *r,
     ngx_http_mskanban_ctx_t *ctx);
+static ngx_int_t ngx_http_mskanban_sse_retry_later(ngx_http_request_t *r,
+    const char *why);
 static ngx_int_t ngx_http_mskanban_sse_last_id(ngx_http_request_t *r,
     ngx_http_mskanban_sub_t *sub);
 static ngx_int_t ngx_http_mskanban_sse_headers(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_sse_send(ngx_http_mskanban_sub_t *sub,
     ngx_http_mskanban_msg_t *msg);
+static void ngx_http_mskanban_sse_flush(ngx_http_mskanban_ctx_t *ctx,
+    ngx_uint_t progress);
 static ngx_int_t ngx_http_mskanban_sse_written(ngx_http_mskanban_ctx_t *ctx,
     ngx_int_t rc, ngx_uint_t progress);
+static void ngx_http_mskanban_sse_flush_handler(ngx_event_t *ev);
+static void ngx_http_mskanban_sse_release(ngx_http_mskanban_ctx_t *ctx);
 static void ngx_http_mskanban_sse_close(ngx_http_mskanban_sub_t *sub,
     ngx_uint_t reason);
 static void ngx_http_mskanban_sse_tick(ngx_http_mskanban_sub_t *sub,
     ngx_msec_t now);
+static ngx_msec_t ngx_http_mskanban_sse_retry(ngx_http_mskanban_sub_t *sub);
 static void ngx_http_mskanban_sse_write_handler(ngx_http_request_t *r);
 static void ngx_http_mskanban_sse_close_handler(ngx_event_t *ev);
 static void ngx_http_mskanban_sse_cleanup(void *data);
@@ -44,7 +75,8 @@ static void ngx_http_mskanban_sse_cleanup(void *data);
 static ngx_http_mskanban_transport_t  ngx_http_mskanban_sse_transport = {
     ngx_http_mskanban_sse_send,
     ngx_http_mskanban_sse_close,
-    ngx_http_mskanban_sse_tick
+    ngx_http_mskanban_sse_tick,
+    ngx_http_mskanban_sse_retry
 };
 
 
@@ -96,18 +128,18 @@ ngx_http_mskanban_sse_handler(ngx_http_request_t *r)
         return ngx_http_mskanban_sse_refuse(r, ctx);
     }
 
-    if (!ngx_http_mskanban_worker.running
-        || ngx_http_mskanban_worker.nsubs
-           >= ngx_http_mskanban_worker.mcf->max_subscribers)
+    if (!ngx_http_mskanban_worker.running || ngx_exiting || ngx_quit) {
+        return ngx_http_mskanban_sse_retry_later(r, "worker stopping");
+    }
+
+    if (ngx_http_mskanban_worker.nsubs
+        >= ngx_http_mskanban_worker.mcf->max_subscribers)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "mskanban: live stream refused: %ui streams on this "
                       "worker (mskanban_max_subscribers)",
                       ngx_http_mskanban_worker.nsubs);
-        return ngx_http_mskanban_send_error(r,
-                                            NGX_HTTP_SERVICE_UNAVAILABLE,
-                                            "UNAVAILABLE",
-                                            "too many live streams");
+        return ngx_http_mskanban_sse_retry_later(r, "too many live streams");
     }
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -132,7 +164,11 @@ ngx_http_mskanban_sse_handler(ngx_http_request_t *r)
     cln->data = ctx;
 
     ctx->sub = sub;
+    ctx->queue_last = &ctx->queue;
     ctx->busy_last = &ctx->busy;
+    ctx->flush_ev.handler = ngx_http_mskanban_sse_flush_handler;
+    ctx->flush_ev.data = ctx;
+    ctx->flush_ev.log = r->connection->log;
     ctx->close_ev.handler = ngx_http_mskanban_sse_close_handler;
     ctx->close_ev.data = ctx;
     ctx->close_ev.log = r->connection->log;
@@ -228,10 +264,61 @@ ngx_http_mskanban_sse_refuse(ngx_http_request_t *r,
                       "mskanban: board authorization answered %ui",
                       ctx->status);
 
-        return ngx_http_mskanban_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                            "UNAVAILABLE",
-                                            "authorization unavailable");
+        return ngx_http_mskanban_sse_retry_later(r,
+                                                 "authorization unavailable");
     }
+}
+
+
+/*
+ * A temporary refusal: 200, a "retry:" of mskanban_retry plus up to as
+ * much again at random (so that refused clients do not come back in
+ * step), a comment saying why, and the end of the response.
+ */
+
+static ngx_int_t
+ngx_http_mskanban_sse_retry_later(ngx_http_request_t *r, const char *why)
+{
+    u_char                        *p;
+    ngx_int_t                      rc;
+    ngx_buf_t                     *b;
+    ngx_chain_t                    out;
+    ngx_msec_t                     retry;
+    ngx_http_mskanban_loc_conf_t  *mlcf;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mskanban_module);
+
+    retry = mlcf->retry + (ngx_msec_t) ngx_random() % (mlcf->retry + 1);
+
+    b = ngx_create_temp_buf(r->pool, sizeof("retry: \n: \n\n")
+                                     + NGX_INT_T_LEN + ngx_strlen(why));
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(b->last, "retry: %M\n: %s\n\n", retry, why);
+    b->last = p;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "mskanban: live stream deferred (%s), retry in %M ms",
+                  why, retry);
+
+    rc = ngx_http_mskanban_sse_headers(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
 
 
@@ -301,16 +388,16 @@ ngx_http_mskanban_sse_headers(ngx_http_request_t *r)
 
 
 /*
- * Queues one frame. Returns NGX_ERROR when the subscriber is (now)
- * closing, NGX_OK otherwise, written or not.
+ * Queues one frame; the queue goes to nginx from the posted flush event.
+ * Returns NGX_ERROR when the subscriber is (now) closing, NGX_OK
+ * otherwise.
  */
 
 static ngx_int_t
 ngx_http_mskanban_sse_send(ngx_http_mskanban_sub_t *sub,
     ngx_http_mskanban_msg_t *msg)
 {
-    ngx_int_t                 rc;
-    ngx_chain_t               out;
+    size_t                    cost;
     ngx_http_request_t       *r;
     ngx_http_mskanban_out_t  *o;
     ngx_http_mskanban_ctx_t  *ctx;
@@ -322,8 +409,9 @@ ngx_http_mskanban_sse_send(ngx_http_mskanban_sub_t *sub,
     }
 
     r = ctx->request;
+    cost = msg->len + NGX_HTTP_MSKANBAN_OUT_COST;
 
-    if (sub->queued + msg->len > sub->pending_max) {
+    if (sub->queued + cost > sub->pending_max) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "mskanban: client too slow, %uz bytes not yet taken",
                       sub->queued);
@@ -351,26 +439,96 @@ ngx_http_mskanban_sse_send(ngx_http_mskanban_sub_t *sub,
     o->buf.last = msg->data + msg->len;
     o->buf.end = o->buf.last;
     o->buf.memory = 1;
-    o->buf.flush = 1;
     o->buf.tag = (ngx_buf_tag_t) &ngx_http_mskanban_module;
 
     o->msg = msg;
     msg->refs++;
+    o->cost = cost;
 
     o->next = NULL;
-    *ctx->busy_last = o;
-    ctx->busy_last = &o->next;
+    *ctx->queue_last = o;
+    ctx->queue_last = &o->next;
 
-    sub->queued += msg->len;
+    sub->queued += cost;
 
-    out.buf = &o->buf;
-    out.next = NULL;
+    if (!ctx->flush_ev.posted) {
+        ngx_post_event(&ctx->flush_ev, &ngx_posted_events);
+    }
 
-    rc = ngx_http_output_filter(r, &out);
+    return NGX_OK;
+}
 
-    ctx->last_write = ngx_current_msec;
 
-    return ngx_http_mskanban_sse_written(ctx, rc, 0);
+static void
+ngx_http_mskanban_sse_flush_handler(ngx_event_t *ev)
+{
+    ngx_http_mskanban_ctx_t  *ctx = ev->data;
+
+    ngx_connection_t  *c;
+
+    if (ctx->closing || ctx->sub == NULL) {
+        return;
+    }
+
+    c = ctx->request->connection;
+
+    ngx_http_mskanban_sse_flush(ctx, 0);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Pushes what nginx holds, then, once every frame handed over before is
+ * written, hands it the whole queue as one chain ending in a flush (which
+ * also sends the response header, held by nginx until then).
+ */
+
+static void
+ngx_http_mskanban_sse_flush(ngx_http_mskanban_ctx_t *ctx,
+    ngx_uint_t progress)
+{
+    ngx_int_t                 rc;
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_mskanban_out_t  *o, *last;
+
+    r = ctx->request;
+    c = r->connection;
+
+    rc = NGX_OK;
+
+    if (ctx->busy && (r->out || c->buffered)) {
+        rc = ngx_http_output_filter(r, NULL);
+        ngx_http_mskanban_sse_release(ctx);
+    }
+
+    if (rc != NGX_ERROR && ctx->queue && ctx->busy == NULL) {
+
+        last = NULL;
+
+        for (o = ctx->queue; o; o = o->next) {
+            o->cl.buf = &o->buf;
+            o->cl.next = o->next ? &o->next->cl : NULL;
+            last = o;
+        }
+
+        last->buf.flush = 1;
+
+        o = ctx->queue;
+
+        *ctx->busy_last = o;
+        ctx->busy_last = ctx->queue_last;
+
+        ctx->queue = NULL;
+        ctx->queue_last = &ctx->queue;
+
+        rc = ngx_http_output_filter(r, &o->cl);
+
+        ctx->last_write = ngx_current_msec;
+    }
+
+    (void) ngx_http_mskanban_sse_written(ctx, rc, progress);
 }
 
 
@@ -385,28 +543,13 @@ ngx_http_mskanban_sse_written(ngx_http_mskanban_ctx_t *ctx, ngx_int_t rc,
 {
     ngx_event_t               *wev;
     ngx_http_request_t        *r;
-    ngx_http_mskanban_out_t   *o;
     ngx_http_mskanban_sub_t   *sub;
     ngx_http_core_loc_conf_t  *clcf;
 
     r = ctx->request;
     sub = ctx->sub;
 
-    while (ctx->busy && ctx->busy->buf.pos == ctx->busy->buf.last) {
-        o = ctx->busy;
-        ctx->busy = o->next;
-
-        sub->queued -= o->msg->len;
-        ngx_http_mskanban_msg_release(o->msg);
-        o->msg = NULL;
-
-        o->next = ctx->free;
-        ctx->free = o;
-    }
-
-    if (ctx->busy == NULL) {
-        ctx->busy_last = &ctx->busy;
-    }
+    ngx_http_mskanban_sse_release(ctx);
 
     if (rc == NGX_ERROR) {
         ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_ERROR);
@@ -416,7 +559,7 @@ ngx_http_mskanban_sse_written(ngx_http_mskanban_ctx_t *ctx, ngx_int_t rc,
     wev = r->connection->write;
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    if (sub->queued) {
+    if (ctx->busy) {
         if (progress || !wev->timer_set) {
             ngx_add_timer(wev, clcf->send_timeout);
         }
@@ -438,10 +581,34 @@ ngx_http_mskanban_sse_written(ngx_http_mskanban_ctx_t *ctx, ngx_int_t rc,
 }
 
 
+/* gives back the frames nginx has written */
+
+static void
+ngx_http_mskanban_sse_release(ngx_http_mskanban_ctx_t *ctx)
+{
+    ngx_http_mskanban_out_t  *o;
+
+    while (ctx->busy && ctx->busy->buf.pos == ctx->busy->buf.last) {
+        o = ctx->busy;
+        ctx->busy = o->next;
+
+        ctx->sub->queued -= o->cost;
+        ngx_http_mskanban_msg_release(o->msg);
+        o->msg = NULL;
+
+        o->next = ctx->free;
+        ctx->free = o;
+    }
+
+    if (ctx->busy == NULL) {
+        ctx->busy_last = &ctx->busy;
+    }
+}
+
+
 static void
 ngx_http_mskanban_sse_write_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                 rc;
     ngx_connection_t         *c;
     ngx_http_mskanban_ctx_t  *ctx;
 
@@ -463,13 +630,7 @@ ngx_http_mskanban_sse_write_handler(ngx_http_request_t *r)
         return;
     }
 
-    rc = NGX_OK;
-
-    if (r->out || c->buffered) {
-        rc = ngx_http_output_filter(r, NULL);
-    }
-
-    (void) ngx_http_mskanban_sse_written(ctx, rc, 1);
+    ngx_http_mskanban_sse_flush(ctx, 1);
 }
 
 
@@ -521,6 +682,25 @@ ngx_http_mskanban_sse_tick(ngx_http_mskanban_sub_t *sub, ngx_msec_t now)
 }
 
 
+static ngx_msec_t
+ngx_http_mskanban_sse_retry(ngx_http_mskanban_sub_t *sub)
+{
+    ngx_http_mskanban_ctx_t       *ctx;
+    ngx_http_mskanban_loc_conf_t  *mlcf;
+
+    ctx = sub->data;
+
+    if (ctx == NULL) {
+        return 0;
+    }
+
+    mlcf = ngx_http_get_module_loc_conf(ctx->request,
+                                        ngx_http_mskanban_module);
+
+    return mlcf->retry;
+}
+
+
 static void
 ngx_http_mskanban_sse_close_handler(ngx_event_t *ev)
 {
@@ -545,6 +725,11 @@ ngx_http_mskanban_sse_close_handler(ngx_event_t *ev)
         ngx_http_finalize_request(r, NGX_ERROR);
 
     } else {
+        /* what was queued before the close (a last "retry:") goes first */
+        if (ctx->sub && ctx->queue) {
+            ngx_http_mskanban_sse_flush(ctx, 0);
+        }
+
         rc = ngx_http_send_special(r, NGX_HTTP_LAST);
         ngx_http_finalize_request(r, rc == NGX_ERROR ? NGX_ERROR : NGX_OK);
     }
@@ -567,12 +752,22 @@ ngx_http_mskanban_sse_cleanup(void *data)
         ngx_delete_posted_event(&ctx->close_ev);
     }
 
+    if (ctx->flush_ev.posted) {
+        ngx_delete_posted_event(&ctx->flush_ev);
+    }
+
     for (o = ctx->busy; o; o = o->next) {
+        ngx_http_mskanban_msg_release(o->msg);
+    }
+
+    for (o = ctx->queue; o; o = o->next) {
         ngx_http_mskanban_msg_release(o->msg);
     }
 
     ctx->busy = NULL;
     ctx->busy_last = &ctx->busy;
+    ctx->queue = NULL;
+    ctx->queue_last = &ctx->queue;
 
     sub = ctx->sub;
 

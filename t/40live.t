@@ -199,8 +199,10 @@ subtest 'graceful reload closes streams cleanly; clients come back' => sub {
     is($s->status, 200, 'open');
     sleep 0.2;
     $a->reload;
-    ok($s->wait_done(5), 'closed by the old worker');
+    # closes are spread over 5 s (one per stream, at random), each after a new retry:
+    ok($s->wait_done(8), 'closed by the old worker');
     ok(!$s->{error}, 'a clean end of stream') or diag(explain $s->{error});
+    ok($s->retry >= 500 && $s->retry <= 1000, 'after a jittered retry: (' . $s->retry . ' ms)');
     sleep 0.5;
     my $r = $a->stream($live, user => $alice);
     is($r->status, 200, 'reconnected to a new worker');
