@@ -54,6 +54,16 @@ Json string_or_null(const std::string &s) {
 
 }  // namespace
 
+ColumnView column_view(const crypto::SecretBytes &bk, const Json &c, std::vector<std::string> &errors) {
+    ColumnView cv;
+    cv.id = c.str("id");
+    cv.name = text_or_mark(bk, aad::column(cv.id), c.str("encName"), "column " + cv.id + " name", errors);
+    cv.position = position_of(c);
+    cv.wip_limit = c.num("wipLimit");
+    cv.is_done = c.boolean("isDone");
+    return cv;
+}
+
 CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<std::string> &errors) {
     CardView v;
     v.id = card.str("id");
@@ -85,16 +95,7 @@ Outcome<BoardView> load_board(Ctx &ctx, Keyring &keys, const std::string &board_
     auto cols = ctx.api->get("/boards/" + url_escape(board_id) + "/columns");
     if (!cols) return cols.failure();
     Json col_list = unwrap_list(cols.value(), "columns");
-    for (size_t i = 0; i < col_list.size(); i++) {
-        Json c = col_list.at(i);
-        ColumnView cv;
-        cv.id = c.str("id");
-        cv.name = text_or_mark(key, aad::column(cv.id), c.str("encName"), "column " + cv.id + " name", b.errors);
-        cv.position = position_of(c);
-        cv.wip_limit = c.num("wipLimit");
-        cv.is_done = c.boolean("isDone");
-        b.columns.push_back(std::move(cv));
-    }
+    for (size_t i = 0; i < col_list.size(); i++) b.columns.push_back(column_view(key, col_list.at(i), b.errors));
     std::stable_sort(b.columns.begin(), b.columns.end(),
                      [](const ColumnView &x, const ColumnView &y) { return x.position < y.position; });
 

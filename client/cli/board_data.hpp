@@ -69,6 +69,9 @@ std::string text_or_mark(const crypto::SecretBytes &key, const std::string &labe
 
 Outcome<BoardView> load_board(Ctx &ctx, Keyring &keys, const std::string &board_id, bool include_archived);
 
+// Decrypt one column object (from the column list) under its board key; no cards.
+ColumnView column_view(const crypto::SecretBytes &bk, const Json &column, std::vector<std::string> &errors);
+
 // Decrypt one card object (from GET /cards/:id or a list) under its board key.
 CardView card_view(const crypto::SecretBytes &bk, const Json &card, std::vector<std::string> &errors);
 

@@ -8,20 +8,30 @@ namespace mskanban::cli {
 
 namespace aad = mskanban::crypto::aad;
 
+LabelView label_view(const crypto::SecretBytes &bk, const Json &l, std::vector<std::string> &errors) {
+    LabelView v;
+    v.id = l.str("id");
+    v.name = text_or_mark(bk, aad::label(v.id), l.str("encName"), "label " + v.id + " name", errors);
+    v.colour = l.str("colour");
+    return v;
+}
+
+MilestoneView milestone_view(const crypto::SecretBytes &bk, const Json &m, std::vector<std::string> &errors) {
+    MilestoneView v;
+    v.id = m.str("id");
+    v.name = text_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", errors);
+    v.due_at = m.str("dueAt");
+    v.archived = m.boolean("archived");
+    return v;
+}
+
 Outcome<std::vector<LabelView>> load_labels(Ctx &ctx, const crypto::SecretBytes &bk, const std::string &board_id,
                                             std::vector<std::string> &errors) {
     auto r = ctx.api->get("/boards/" + url_escape(board_id) + "/labels");
     if (!r) return r.failure();
     Json list = unwrap_list(r.value(), "labels");
     std::vector<LabelView> out;
-    for (size_t i = 0; i < list.size(); i++) {
-        Json l = list.at(i);
-        LabelView v;
-        v.id = l.str("id");
-        v.name = text_or_mark(bk, aad::label(v.id), l.str("encName"), "label " + v.id + " name", errors);
-        v.colour = l.str("colour");
-        out.push_back(std::move(v));
-    }
+    for (size_t i = 0; i < list.size(); i++) out.push_back(label_view(bk, list.at(i), errors));
     return out;
 }
 
@@ -33,15 +43,7 @@ Outcome<std::vector<MilestoneView>> load_milestones(Ctx &ctx, const crypto::Secr
     if (!r && r.failure().http_status == 404) return out;  // a server from before milestones
     if (!r) return r.failure();
     Json list = unwrap_list(r.value(), "milestones");
-    for (size_t i = 0; i < list.size(); i++) {
-        Json m = list.at(i);
-        MilestoneView v;
-        v.id = m.str("id");
-        v.name = text_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", errors);
-        v.due_at = m.str("dueAt");
-        v.archived = m.boolean("archived");
-        out.push_back(std::move(v));
-    }
+    for (size_t i = 0; i < list.size(); i++) out.push_back(milestone_view(bk, list.at(i), errors));
     return out;
 }
 

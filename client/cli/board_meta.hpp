@@ -18,6 +18,10 @@
 
 namespace mskanban::cli {
 
+// One label or milestone object of the API, decrypted.
+LabelView label_view(const crypto::SecretBytes &bk, const Json &label, std::vector<std::string> &errors);
+MilestoneView milestone_view(const crypto::SecretBytes &bk, const Json &milestone, std::vector<std::string> &errors);
+
 Outcome<std::vector<LabelView>> load_labels(Ctx &ctx, const crypto::SecretBytes &bk, const std::string &board_id,
                                             std::vector<std::string> &errors);
 // With archived ones when `archived`. A server without milestones (404 on the

@@ -186,29 +186,11 @@ Outcome<Json> decrypt_export(Keyring &keys, const Json &doc, const std::string &
             b.workspace_id = ws_id;
             b.name = text_or_mark(bk, aad::board(board_id), bj.str("encName"), "board " + board_id + " name", b.errors);
             b.members = members;
-            for (const auto &c : of(columns_of, board_id)) {
-                ColumnView cv;
-                cv.id = c.str("id");
-                cv.name = text_or_mark(bk, aad::column(cv.id), c.str("encName"), "column " + cv.id + " name", b.errors);
-                cv.position = c.str("position");
-                cv.wip_limit = c.num("wipLimit");
-                cv.is_done = c.boolean("isDone");
-                b.columns.push_back(std::move(cv));
-            }
+            for (const auto &c : of(columns_of, board_id)) b.columns.push_back(column_view(bk, c, b.errors));
             std::stable_sort(b.columns.begin(), b.columns.end(),
                              [](const ColumnView &x, const ColumnView &y) { return x.position < y.position; });
-            for (const auto &l : of(labels_of, board_id))
-                b.labels.push_back(LabelView{l.str("id"), text_or_mark(bk, aad::label(l.str("id")), l.str("encName"),
-                                                                       "label " + l.str("id") + " name", b.errors),
-                                             l.str("colour")});
-            for (const auto &m : of(milestones_of, board_id)) {
-                MilestoneView v;
-                v.id = m.str("id");
-                v.name = text_or_mark(bk, aad::milestone(v.id), m.str("encName"), "milestone " + v.id + " name", b.errors);
-                v.due_at = m.str("dueAt");
-                v.archived = m.boolean("archived");
-                b.milestones.push_back(std::move(v));
-            }
+            for (const auto &l : of(labels_of, board_id)) b.labels.push_back(label_view(bk, l, b.errors));
+            for (const auto &m : of(milestones_of, board_id)) b.milestones.push_back(milestone_view(bk, m, b.errors));
             BoardParts parts;
             // The board's own slices of the flat lists, by card (items by checklist).
             auto slice = [&](const std::map<std::string, std::vector<Json>> &m, const char *parent) {
