@@ -13,6 +13,7 @@
 # and prints req/s, p99 and each route's ratio to the hello.
 #
 #   bench/kanban.sh [--keep]     env: COLUMNS=10 CARDS=10 BIG_COLUMNS=10 BIG_CARDS=100
+#                                     MSKANBAN_NO_BUILD=1 (use the binaries in MSKANBAN_BUILD)
 #                                     DURATION=10s THREADS=2 CONNS=32
 set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,7 +24,7 @@ KEEP=no; [[ ${1:-} == --keep ]] && KEEP=yes
 
 export MSKANBAN_RATE_LIMIT_READ=100000000/1m MSKANBAN_RATE_LIMIT_MUTATION=100000000/1m
 . "$SRC/bench/lib.sh"
-bench_stack_up "$STATE"
+bench_stack_up "$STATE" ${MSKANBAN_NO_BUILD:+--no-build}
 HELLO_PID=
 cleanup() {
   [[ -n $HELLO_PID ]] && kill $HELLO_PID 2>/dev/null || true

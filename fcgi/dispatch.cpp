@@ -53,7 +53,8 @@ Status check_rate_limit(Ctx &ctx, const std::string &group) {
     auto rule = cfg.rate_limits.find(group);
     if (rule == cfg.rate_limits.end()) return ok_status();
     std::string subject = ctx.auth ? "u:" + ctx.auth->user_id : "ip:" + keyed_hash(cfg, "ip", ctx.req.remote_addr);
-    RateDecision d = rate_check(ctx.svc.redis, group, subject, rule->second, now_ms());
+    // The credential groups are counted exactly; the per-user ones may lease (ratelimit.hpp).
+    RateDecision d = rate_check(ctx.svc.redis, group, subject, rule->second, now_ms(), !fails_closed(group));
     if (d.redis_down) {
         if (fails_closed(group)) return unavailable("rate limiting is unavailable; try again shortly");
         log_warn("rate limit " + group + " not enforced: redis down");

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "body_cache.hpp"
 #include "config.hpp"
 #include "crypto.hpp"
 #include "log.hpp"
@@ -47,6 +48,7 @@ int main(int argc, char **argv) {
     }
     if (check_only) return 0;
     set_log_level(cfg->log_level);
+    card_list_cache().set_max_bytes(static_cast<size_t>(cfg->list_cache_bytes));
     if (!crypto_init() || !totp_init()) {
         std::cerr << "mskanban-fcgi: cannot initialise libsodium/liboath\n";
         return 1;

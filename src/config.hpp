@@ -45,6 +45,8 @@ struct Config {
     long db_statement_timeout_ms = 5000;
     long db_lock_timeout_ms = 3000;
     long db_idle_in_transaction_timeout_ms = 10000;
+    // Card list bodies kept per worker process, in bytes (src/body_cache.hpp; 0 = none).
+    long list_cache_bytes = 16L << 20;
     // Tests only: enables the fault hooks in fcgi/dispatch.cpp (never in production).
     bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.

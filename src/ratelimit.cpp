@@ -2,6 +2,9 @@
 #include "ratelimit.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <mutex>
+#include <unordered_map>
 
 #include "redis.hpp"
 
@@ -35,20 +38,57 @@ int64_t rate_retry_after_s(const RateState &s, int64_t limit) {
     return std::max<int64_t>(1, (wait_ms + 999) / 1000);
 }
 
-// KEYS: current, previous. ARGV: limit, window_ms, elapsed_ms.
-// Returns {allowed, current, previous}; increments only when allowed.
+int64_t rate_lease_size(int64_t limit) { return std::max<int64_t>(1, std::min<int64_t>(64, limit / 64)); }
+
+// KEYS: current, previous. ARGV: limit, window_ms, elapsed_ms, lease size n.
+// Returns {allowed, current, previous, charged}: charges n when the window stays at most
+// half used with n more, else 1; nothing when even 1 does not fit.
 static const char *kRateScript = R"LUA(
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-local limit, w, e = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-if prev * (w - e) + (cur + 1) * w > limit * w then return {0, cur, prev} end
-cur = redis.call('INCR', KEYS[1])
-if cur == 1 then redis.call('PEXPIRE', KEYS[1], 2 * w) end
-return {1, cur, prev}
+local limit, w, e, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local used = prev * (w - e) + cur * w
+if used + w > limit * w then return {0, cur, prev, 0} end
+if n > 1 and 2 * (used + n * w) > limit * w then n = 1 end
+cur = redis.call('INCRBY', KEYS[1], n)
+if cur == n then redis.call('PEXPIRE', KEYS[1], 2 * w) end
+return {1, cur, prev, n}
 )LUA";
 
+namespace {
+
+// Requests a process may still serve from its leases: per (group, subject), the window
+// they were charged in, how many are left and RateLimit-Remaining as Redis last saw it.
+struct Lease {
+    int64_t window = 0;
+    int64_t left = 0;
+    int64_t remaining = 0;
+};
+std::mutex g_leases_mu;
+std::unordered_map<std::string, Lease> g_leases;
+
+bool take_leased(const std::string &key, int64_t window, int64_t &remaining) {
+    std::lock_guard<std::mutex> lock(g_leases_mu);
+    auto it = g_leases.find(key);
+    if (it == g_leases.end() || it->second.window != window || it->second.left == 0) return false;
+    it->second.left--;
+    remaining = it->second.remaining + it->second.left;
+    return true;
+}
+
+void keep_lease(const std::string &key, int64_t window, int64_t left, int64_t remaining) {
+    std::lock_guard<std::mutex> lock(g_leases_mu);
+    if (g_leases.size() >= 10000) {  // forget the leases of past windows
+        for (auto it = g_leases.begin(); it != g_leases.end();)
+            it = it->second.window < window - 1 ? g_leases.erase(it) : std::next(it);
+    }
+    g_leases[key] = Lease{window, left, remaining};
+}
+
+}  // namespace
+
 RateDecision rate_check(Redis &redis, const std::string &group, const std::string &subject,
-                        const RateLimitRule &rule, int64_t now_ms) {
+                        const RateLimitRule &rule, int64_t now_ms, bool lease) {
     RateDecision d;
     d.limit = rule.limit;
     int64_t w = rule.window_s * 1000;
@@ -56,17 +96,24 @@ RateDecision rate_check(Redis &redis, const std::string &group, const std::strin
     RateState s{w, now_ms - index * w, 0, 0};
     d.reset_s = (w - s.elapsed_ms + 999) / 1000;
     std::string base = "mskanban:rl:" + group + ":" + subject + ":";
+    int64_t n = lease ? rate_lease_size(rule.limit) : 1;
+    if (n > 1 && take_leased(base, index, d.remaining)) return d;
     auto reply = redis.command({"EVAL", kRateScript, "2", base + std::to_string(index),
                                 base + std::to_string(index - 1), std::to_string(rule.limit),
-                                std::to_string(w), std::to_string(s.elapsed_ms)});
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
+                                std::to_string(w), std::to_string(s.elapsed_ms), std::to_string(n)});
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
         d.redis_down = true;
         return d;
     }
     d.allowed = reply->element[0]->integer == 1;
     s.current = reply->element[1]->integer;
     s.previous = reply->element[2]->integer;
+    int64_t charged = reply->element[3]->integer;
     d.remaining = rate_remaining(s, rule.limit);
+    if (charged > 1) {
+        keep_lease(base, index, charged - 1, d.remaining);
+        d.remaining += charged - 1;
+    }
     if (!d.allowed) d.retry_after_s = rate_retry_after_s(s, rule.limit);
     return d;
 }

@@ -37,9 +37,20 @@ struct RateDecision {
     int64_t retry_after_s = 0;  // when denied
 };
 
-// Counts one request of `group` for `subject` (a user id or an IP hash).
+// How many requests to charge at once while the window is less than half used, so
+// that the next ones are served from this process's lease without a Redis round trip:
+// limit/64, at most 64, at least 1 (1 = no lease; every limit up to 127 is exact).
+int64_t rate_lease_size(int64_t limit);
+
+// Counts one request of `group` for `subject` (a user id or an IP hash). With `lease`,
+// a request that finds the window less than half used charges rate_lease_size(limit)
+// requests in Redis at once and the process serves the next ones of that window from
+// the rest without asking Redis (docs/internals.md, "Where the time goes"): never more
+// requests than the limit, but up to lease-1 per worker process fewer when a lease is
+// left unused at the end of a window; RateLimit-Remaining is then approximate. From
+// half the window on, every request asks Redis, so the limit itself stays exact.
 RateDecision rate_check(Redis &redis, const std::string &group, const std::string &subject,
-                        const RateLimitRule &rule, int64_t now_ms);
+                        const RateLimitRule &rule, int64_t now_ms, bool lease = false);
 
 // The 429 for a denied decision (Retry-After and RateLimit-* headers).
 Error rate_limited_error(const RateDecision &d);

@@ -109,4 +109,22 @@ for my $kind ('known', 'unknown') {
     like($last->{headers}{'RateLimit-Remaining'}, qr/^\d+$/, 'RateLimit-Remaining on success');
 }
 
+# Far from the limit, a worker process charges a lease of 600/64 = 9 reads at once and
+# serves the next ones of the window from it (src/ratelimit.hpp): the counter in Redis
+# moves in steps of 9. (Near the limit every read is counted one by one: the block above.)
+{
+    my $u = $t->user;
+    my $key = 'mskanban:rl:read:u:' . $u->id . ':';
+    my ($counter, $before, $after);
+    for (1 .. 3) {  # not across a minute boundary
+        $before = int(time / 60);
+        is($u->get('/me')->{status}, 200, 'a read') for 1 .. 16;
+        $after = int(time / 60);
+        $counter = redis("GET $key$after");
+        last if $before == $after;
+        sleep 1;
+    }
+    ok($counter >= 16 && $counter % 9 == 0, "16 reads charged in leases of 9 (counter $counter)");
+}
+
 done_testing;

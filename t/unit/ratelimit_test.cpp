@@ -63,3 +63,12 @@ TEST(RateLimit, LoginBackoffDoublesThenLocks) {
     LONGLONGS_EQUAL(900000, login_wait_ms(10, 1000, 1000, c));
     LONGLONGS_EQUAL(0, login_wait_ms(4, 1000, 3000, c));
 }
+
+TEST(RateLimit, LeaseSize) {
+    LONGS_EQUAL(1, rate_lease_size(10));
+    LONGS_EQUAL(1, rate_lease_size(60));
+    LONGS_EQUAL(1, rate_lease_size(127));
+    LONGS_EQUAL(2, rate_lease_size(128));
+    LONGS_EQUAL(9, rate_lease_size(600));
+    LONGS_EQUAL(64, rate_lease_size(100000000));
+}
