@@ -52,13 +52,10 @@ static ngx_int_t ngx_http_mskanban_ws_redact(ngx_pool_t *pool, ngx_str_t *s,
 static size_t ngx_http_mskanban_ws_redact_run(u_char *p, u_char *end,
     ngx_uint_t in_query, u_char *out);
 static ngx_int_t ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r);
-static void ngx_http_mskanban_ws_forget_request_uri(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mskanban_ws_target(ngx_http_request_t *r,
     ngx_http_mskanban_ws_t *ws);
-static ngx_int_t ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r,
-    void *data, ngx_int_t rc);
-static ngx_int_t ngx_http_mskanban_ws_copy(ngx_pool_t *pool, ngx_str_t *dst,
-    ngx_str_t *src);
+static void ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r,
+    void *data, ngx_uint_t status, ngx_list_t *headers);
 static ngx_int_t ngx_http_mskanban_ws_session_end(ngx_http_mskanban_ws_t *ws,
     ngx_str_t *value);
 static ngx_uint_t ngx_http_mskanban_ws_follows_only(u_char *p, size_t len,
@@ -74,6 +71,7 @@ static ngx_int_t ngx_http_mskanban_ws_process(ngx_http_mskanban_ws_t *ws,
     u_char *p, u_char *last);
 static ngx_int_t ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_event_t *ev);
+static void ngx_http_mskanban_ws_msg_free(ngx_http_mskanban_ws_t *ws);
 static void ngx_http_mskanban_ws_control(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_event_t *ev);
 static void ngx_http_mskanban_ws_fail(ngx_http_mskanban_ws_t *ws,
@@ -154,6 +152,27 @@ static ngx_command_t  ngx_http_mskanban_ws_commands[] = {
       offsetof(ngx_http_mskanban_ws_loc_conf_t, close_timeout),
       NULL },
 
+    { ngx_string("mskanban_ws_message_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_ws_loc_conf_t, message_timeout),
+      NULL },
+
+    { ngx_string("mskanban_ws_reassembly_budget"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_ws_main_conf_t, reassembly_budget),
+      NULL },
+
+    { ngx_string("mskanban_ws_max_duration"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_ws_loc_conf_t, max_duration),
+      NULL },
+
     { ngx_string("mskanban_ws_max_connections"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -217,6 +236,9 @@ ngx_http_mskanban_ws_stats_t         *ngx_http_mskanban_ws_stats =
 
 /* one read buffer per worker: parsing copies out what it keeps */
 static u_char  ngx_http_mskanban_ws_rbuf[16384];
+
+/* bytes of messages being reassembled, by every connection of the worker */
+static size_t  ngx_http_mskanban_ws_reassembly;
 
 static u_char  ngx_http_mskanban_ws_ping_frame[] = { 0x89, 0x00 };
 
@@ -430,6 +452,7 @@ ngx_http_mskanban_ws_create_main_conf(ngx_conf_t *cf)
 
     wmcf->max_connections = NGX_CONF_UNSET_UINT;
     wmcf->publish_buffer = NGX_CONF_UNSET_SIZE;
+    wmcf->reassembly_budget = NGX_CONF_UNSET_SIZE;
 
     return wmcf;
 }
@@ -442,6 +465,7 @@ ngx_http_mskanban_ws_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_uint_value(wmcf->max_connections, 10000);
     ngx_conf_init_size_value(wmcf->publish_buffer, 16 * 1024 * 1024);
+    ngx_conf_init_size_value(wmcf->reassembly_budget, 64 * 1024 * 1024);
 
     if (wmcf->publish_buffer < 64 * 1024) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -477,6 +501,8 @@ ngx_http_mskanban_ws_create_loc_conf(ngx_conf_t *cf)
     conf->ping_interval = NGX_CONF_UNSET_MSEC;
     conf->idle_timeout = NGX_CONF_UNSET_MSEC;
     conf->close_timeout = NGX_CONF_UNSET_MSEC;
+    conf->max_duration = NGX_CONF_UNSET_MSEC;
+    conf->message_timeout = NGX_CONF_UNSET_MSEC;
 
     return conf;
 }
@@ -510,6 +536,10 @@ ngx_http_mskanban_ws_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->idle_timeout, prev->idle_timeout, 75000);
     ngx_conf_merge_msec_value(conf->close_timeout, prev->close_timeout,
                               5000);
+    ngx_conf_merge_msec_value(conf->max_duration, prev->max_duration,
+                              3600000);
+    ngx_conf_merge_msec_value(conf->message_timeout, prev->message_timeout,
+                              30000);
 
     if (conf->redeem_uri.len == 0 || conf->redeem_uri.data[0] != '/') {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -584,7 +614,9 @@ ngx_http_mskanban_ws_exit_process(ngx_cycle_t *cycle)
 static ngx_int_t
 ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r)
 {
-    ngx_str_t                         value;
+    ngx_str_t                          value;
+    ngx_http_variable_value_t         *vv;
+    ngx_http_mskanban_ws_main_conf_t  *wmcf;
     ngx_http_mskanban_ws_t           *ws;
     ngx_http_mskanban_ws_loc_conf_t  *wlcf;
 
@@ -613,7 +645,7 @@ ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (ngx_http_mskanban_ws_copy(r->pool, &ws->ticket, &value) != NGX_OK
+    if (ngx_http_mskanban_authz_copy(r->pool, &ws->ticket, &value) != NGX_OK
         || ngx_http_mskanban_ws_redact(r->pool, &r->request_line, 0)
            != NGX_OK
         || ngx_http_mskanban_ws_redact(r->pool, &r->unparsed_uri, 0)
@@ -623,7 +655,13 @@ ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_http_mskanban_ws_forget_request_uri(r);
+    /* a $request_uri computed before (by a post-read handler) is dropped */
+
+    wmcf = ngx_http_get_module_main_conf(r, ngx_http_mskanban_ws_module);
+
+    vv = &r->variables[wmcf->request_uri_index];
+    vv->valid = 0;
+    vv->not_found = 0;
 
     return NGX_DECLINED;
 }
@@ -731,11 +769,9 @@ ngx_http_mskanban_ws_redact_run(u_char *p, u_char *end, ngx_uint_t in_query,
 static ngx_int_t
 ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
 {
-    u_char                           *p;
-    ngx_str_t                         uri, args;
-    ngx_http_request_t               *sr;
+    u_char                            buf[256];
+    ngx_str_t                         args;
     ngx_http_mskanban_ws_t           *ws;
-    ngx_http_post_subrequest_t       *ps;
     ngx_http_mskanban_ws_loc_conf_t  *wlcf;
 
     wlcf = ngx_http_get_module_loc_conf(r, ngx_http_mskanban_ws_module);
@@ -752,12 +788,7 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
     }
 
     if (ws->checked) {
-        if (!ws->done) {
-            return NGX_AGAIN;
-        }
-
-        ngx_http_mskanban_ws_forget_request_uri(r);
-        return NGX_OK;
+        return ws->done ? NGX_OK : NGX_AGAIN;
     }
 
     ws->checked = 1;
@@ -773,73 +804,23 @@ ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    args.len = sizeof("t=&room=") - 1 + ws->ticket.len + ws->room_name.len;
-    uri.len = wlcf->redeem_uri.len + 1 + args.len;
+    /* a ticket has at most 128 bytes, a room 70 (_target() checked) */
 
-    uri.data = ngx_pnalloc(r->pool, uri.len);
-    if (uri.data == NULL) {
-        return NGX_ERROR;
-    }
+    args.data = buf;
+    args.len = ngx_snprintf(buf, sizeof(buf), "t=%V&room=%V", &ws->ticket,
+                            &ws->room_name)
+               - buf;
 
-    p = ngx_cpymem(uri.data, wlcf->redeem_uri.data, wlcf->redeem_uri.len);
-    *p++ = '?';
-    args.data = p;
-    ngx_sprintf(p, "t=%V&room=%V", &ws->ticket, &ws->room_name);
-
-    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
-    if (ps == NULL) {
-        return NGX_ERROR;
-    }
-
-    ps->handler = ngx_http_mskanban_ws_redeemed;
-    ps->data = ws;
-
-    sr = NULL;
-    uri.len = wlcf->redeem_uri.len;
-
-    if (ngx_http_subrequest(r, &uri, &args, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_WAITED)
+    if (ngx_http_mskanban_authz_request(r, &wlcf->redeem_uri, NULL, &args,
+                                        ngx_http_mskanban_ws_redeemed, ws)
         != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    /* the subrequest must not read a body; only its status and headers count */
-
-    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
-    if (sr->request_body == NULL) {
-        return NGX_ERROR;
-    }
-
-    sr->header_only = 1;
-
-    /* the core routes on $request_uri, which a subrequest inherits */
-
-    sr->unparsed_uri.data = uri.data;
-    sr->unparsed_uri.len = wlcf->redeem_uri.len + 1 + args.len;
-    ngx_http_mskanban_ws_forget_request_uri(r);
+    /* even when answered already: the answer's event resumes the phases */
 
     return NGX_AGAIN;
-}
-
-
-/*
- * A subrequest shares its parent's variable values: a cached $request_uri
- * is dropped, so that the subrequest (whose REQUEST_URI the core routes
- * on) and the client's request (in the access log) compute their own.
- */
-
-static void
-ngx_http_mskanban_ws_forget_request_uri(ngx_http_request_t *r)
-{
-    ngx_http_variable_value_t         *vv;
-    ngx_http_mskanban_ws_main_conf_t  *wmcf;
-
-    wmcf = ngx_http_get_module_main_conf(r, ngx_http_mskanban_ws_module);
-
-    vv = &r->variables[wmcf->request_uri_index];
-    vv->valid = 0;
-    vv->not_found = 0;
 }
 
 
@@ -913,38 +894,37 @@ ngx_http_mskanban_ws_target(ngx_http_request_t *r, ngx_http_mskanban_ws_t *ws)
 }
 
 
-static ngx_int_t
-ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
+static void
+ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data,
+    ngx_uint_t status, ngx_list_t *headers)
 {
     ngx_http_mskanban_ws_t *ws = data;
 
-    ngx_str_t   *user, *session, *workspace, *board, *room, *role, *expires;
-    ngx_list_t  *headers;
+    ngx_str_t                     *room, *expires;
+    ngx_http_mskanban_authz_id_t   id;
 
     ws->done = 1;
-    ws->status = r->headers_out.status;
+    ws->status = status;
 
-    if (ws->status < NGX_HTTP_OK || ws->status >= NGX_HTTP_SPECIAL_RESPONSE) {
-        if (ws->status == 0) {
+    if (status < NGX_HTTP_OK || status >= NGX_HTTP_SPECIAL_RESPONSE) {
+        if (status == 0) {
             ws->status = NGX_HTTP_BAD_GATEWAY;
         }
 
-        return rc;
+        return;
     }
 
-    headers = &r->headers_out.headers;
+    ws->status = ngx_http_mskanban_authz_identity(r, headers, &id);
 
-    user = ngx_http_mskanban_find_header(headers, "X-MSKanban-User");
-    session = ngx_http_mskanban_find_header(headers, "X-MSKanban-Session");
-    workspace = ngx_http_mskanban_find_header(headers,
-                                              "X-MSKanban-Workspace");
-    board = ngx_http_mskanban_find_header(headers, "X-MSKanban-Board");
+    if (ws->status != NGX_OK) {
+        return;
+    }
+
     room = ngx_http_mskanban_find_header(headers, "X-MSKanban-Room");
-    role = ngx_http_mskanban_find_header(headers, "X-MSKanban-Role");
     expires = ngx_http_mskanban_find_header(headers,
                                             "X-MSKanban-Session-Expires");
 
-    if (user == NULL || session == NULL || room == NULL || role == NULL
+    if (room == NULL || id.role.len == 0
         || ngx_http_mskanban_ws_session_end(ws, expires) != NGX_OK
         || ngx_http_mskanban_ws_valid_room(room->data, room->len) != NGX_OK
         || (ws->room_name.len
@@ -953,48 +933,34 @@ ngx_http_mskanban_ws_redeemed(ngx_http_request_t *r, void *data, ngx_int_t rc)
                    != 0)))
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "mskanban: ticket redemption at \"%V\" answered %ui "
-                      "without a valid X-MSKanban-User, -Session, -Room, "
-                      "-Role and -Session-Expires",
-                      &r->uri, ws->status);
+                      "mskanban: ticket redemption answered %ui without a "
+                      "valid X-MSKanban-Room, -Role and -Session-Expires",
+                      status);
         ws->status = NGX_HTTP_BAD_GATEWAY;
-        return rc;
+        return;
     }
 
-    /*
-     * the values point into the upstream's buffer: keep copies and give
-     * the buffer (fastcgi_buffer_size) back, it would stay as long as the
-     * connection otherwise
-     */
-
-    if (ngx_http_mskanban_ws_copy(r->pool, &ws->id.user, user) != NGX_OK
-        || ngx_http_mskanban_ws_copy(r->pool, &ws->id.session, session)
-           != NGX_OK
-        || ngx_http_mskanban_ws_copy(r->pool, &ws->room_name, room) != NGX_OK
-        || ngx_http_mskanban_ws_copy(r->pool, &ws->id.workspace, workspace)
-           != NGX_OK
-        || ngx_http_mskanban_ws_copy(r->pool, &ws->board, board) != NGX_OK)
+    if (ws->room_name.len == 0
+        && ngx_http_mskanban_authz_copy(r->pool, &ws->room_name, room)
+           != NGX_OK)
     {
         ws->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return rc;
+        return;
     }
 
-    if (r->upstream && r->upstream->buffer.start) {
-        if (ngx_pfree(r->pool, r->upstream->buffer.start) == NGX_OK) {
-            ngx_memzero(&r->upstream->buffer, sizeof(ngx_buf_t));
-        }
-    }
+    ws->id.user = id.user;
+    ws->id.session = id.session;
+    ws->id.workspace = id.workspace;
+    ws->board = id.board;
 
     /* anything but a writer's role only follows the document */
 
-    ws->readonly = !((role->len == 6
-                      && ngx_strncmp(role->data, "member", 6) == 0)
-                     || (role->len == 5
-                         && ngx_strncmp(role->data, "owner", 5) == 0));
+    ws->readonly = !((id.role.len == 6
+                      && ngx_strncmp(id.role.data, "member", 6) == 0)
+                     || (id.role.len == 5
+                         && ngx_strncmp(id.role.data, "owner", 5) == 0));
 
     ws->status = NGX_OK;
-
-    return rc;
 }
 
 
@@ -1031,26 +997,6 @@ ngx_http_mskanban_ws_session_end(ngx_http_mskanban_ws_t *ws,
 
     ws->expires = ngx_current_msec + (ngx_msec_t) left * 1000;
     ws->has_expiry = 1;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_mskanban_ws_copy(ngx_pool_t *pool, ngx_str_t *dst, ngx_str_t *src)
-{
-    if (src == NULL || src->len == 0) {
-        ngx_str_null(dst);
-        return NGX_OK;
-    }
-
-    dst->data = ngx_pnalloc(pool, src->len);
-    if (dst->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(dst->data, src->data, src->len);
-    dst->len = src->len;
 
     return NGX_OK;
 }
@@ -1107,6 +1053,16 @@ ngx_http_mskanban_ws_handler(ngx_http_request_t *r)
     ws->finish_ev.log = c->log;
     ws->last_recv = ngx_current_msec;
     ws->last_ping = ngx_current_msec;
+
+    /* the session's end, or mskanban_ws_max_duration, whichever first */
+
+    if (ws->conf->max_duration
+        && (!ws->has_expiry
+            || ws->expires - ngx_current_msec > ws->conf->max_duration))
+    {
+        ws->expires = ngx_current_msec + ws->conf->max_duration;
+        ws->has_expiry = 1;
+    }
 
     ngx_http_mskanban_ws_parser_init(&ws->parser, ws->conf->max_message);
 
@@ -1253,9 +1209,9 @@ ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
                  "\"refused\":,\"messagesIn\":,\"bytesIn\":,"
                  "\"messagesOut\":,\"bytesOut\":,\"closed\":{\"slow\":,"
                  "\"idle\":,\"revoked\":,\"protocol\":,\"redis\":,"
-                 "\"expired\":},\"publishFailed\":,"
+                 "\"expired\":,\"budget\":},\"publishFailed\":,"
                  "\"readonlyDropped\":}\n") - 1
-          + 16 * NGX_ATOMIC_T_LEN;
+          + 17 * NGX_ATOMIC_T_LEN;
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -1274,11 +1230,13 @@ ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r)
     b->last = ngx_sprintf(b->last,
                           "\"closed\":{\"slow\":%uA,\"idle\":%uA,"
                           "\"revoked\":%uA,\"protocol\":%uA,\"redis\":%uA,"
-                          "\"expired\":%uA},\"publishFailed\":%uA,"
+                          "\"expired\":%uA,\"budget\":%uA},"
+                          "\"publishFailed\":%uA,"
                           "\"readonlyDropped\":%uA}\n",
                           st->slow_closed, st->idle_closed,
                           st->revoked_closed, st->protocol_closed,
                           st->redis_closed, st->expired_closed,
+                          st->budget_closed,
                           st->publish_failed, st->readonly_dropped);
 
     b->last_buf = 1;
@@ -1315,6 +1273,21 @@ ngx_http_mskanban_ws_read_handler(ngx_http_request_t *r)
 
     c = r->connection;
     ws = ngx_http_get_module_ctx(r, ngx_http_mskanban_ws_module);
+
+    if (c->read->timedout) {
+        c->read->timedout = 0;
+
+        /* the message timer (ngx_http_mskanban_ws_append()) */
+
+        if (ws && ws->state == NGX_HTTP_MSKANBAN_WS_OPEN && ws->msg_len) {
+            ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                          "mskanban: websocket message not complete within "
+                          "mskanban_ws_message_timeout, closing with 1008");
+            ngx_http_mskanban_ws_stat(protocol_closed, 1);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_POLICY);
+            return;
+        }
+    }
 
     /* after a close frame or a protocol error nothing more is read */
 
@@ -1442,9 +1415,11 @@ static ngx_int_t
 ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_event_t *ev)
 {
-    u_char     *buf;
-    size_t      need, size;
-    ngx_int_t   rc;
+    u_char                            *buf;
+    size_t                             need, size;
+    ngx_int_t                          rc;
+    ngx_connection_t                  *c;
+    ngx_http_mskanban_ws_main_conf_t  *wmcf;
 
     need = NGX_HTTP_MSKANBAN_WS_PREFIX_LEN + ws->msg_len + ev->len;
 
@@ -1456,6 +1431,22 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
         size = ngx_max(size, 1024);
         size = ngx_min(size, NGX_HTTP_MSKANBAN_WS_PREFIX_LEN
                              + ws->conf->max_message);
+
+        wmcf = ngx_http_get_module_main_conf(ws->request,
+                                             ngx_http_mskanban_ws_module);
+
+        if (ngx_http_mskanban_ws_reassembly - ws->msg_size + size
+            > wmcf->reassembly_budget)
+        {
+            ngx_log_error(NGX_LOG_WARN, ws->request->connection->log, 0,
+                          "mskanban: websocket messages being reassembled "
+                          "hold %uz bytes on this worker "
+                          "(mskanban_ws_reassembly_budget), closing with 1009",
+                          ngx_http_mskanban_ws_reassembly);
+            ngx_http_mskanban_ws_stat(budget_closed, 1);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TOO_BIG);
+            return NGX_ERROR;
+        }
 
         buf = ngx_alloc(size, ws->request->connection->log);
         if (buf == NULL) {
@@ -1469,6 +1460,8 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
             ngx_free(ws->msg);
         }
 
+        ngx_http_mskanban_ws_reassembly += size - ws->msg_size;
+
         ws->msg = buf;
         ws->msg_size = size;
     }
@@ -1479,8 +1472,21 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
         ws->msg_len += ev->len;
     }
 
+    c = ws->request->connection;
+
     if (!ev->last) {
+
+        /* a message in pieces is complete within mskanban_ws_message_timeout */
+
+        if (!c->read->timer_set) {
+            ngx_add_timer(c->read, ws->conf->message_timeout);
+        }
+
         return NGX_OK;
+    }
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
     }
 
     ngx_http_mskanban_ws_stat(messages_in, 1);
@@ -1493,7 +1499,7 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
         /* a viewer's change: dropped, the connection stays to follow */
 
         ngx_http_mskanban_ws_stat(readonly_dropped, 1);
-        ws->msg_len = 0;
+        ngx_http_mskanban_ws_msg_free(ws);
         return NGX_OK;
     }
 
@@ -1501,13 +1507,9 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
                                       NGX_HTTP_MSKANBAN_WS_PREFIX_LEN
                                       + ws->msg_len, ev->opcode);
 
-    ws->msg_len = 0;
+    /* nothing is kept between messages: an idle connection holds no buffer */
 
-    if (ws->msg_size > 16384) {
-        ngx_free(ws->msg);
-        ws->msg = NULL;
-        ws->msg_size = 0;
-    }
+    ngx_http_mskanban_ws_msg_free(ws);
 
     if (rc != NGX_OK) {
         ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
@@ -1515,6 +1517,20 @@ ngx_http_mskanban_ws_append(ngx_http_mskanban_ws_t *ws,
     }
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_mskanban_ws_msg_free(ngx_http_mskanban_ws_t *ws)
+{
+    if (ws->msg) {
+        ngx_free(ws->msg);
+        ngx_http_mskanban_ws_reassembly -= ws->msg_size;
+        ws->msg = NULL;
+        ws->msg_size = 0;
+    }
+
+    ws->msg_len = 0;
 }
 
 
@@ -1650,7 +1666,14 @@ ngx_http_mskanban_ws_close(ngx_http_mskanban_ws_t *ws, ngx_uint_t code)
 
     ws->state = NGX_HTTP_MSKANBAN_WS_CLOSING;
     ws->close_code = code;
-    ws->close_deadline = ngx_current_msec + ws->conf->close_timeout;
+
+    /* a message in pieces will not be relayed now */
+
+    ngx_http_mskanban_ws_msg_free(ws);
+
+    /* the client has mskanban_ws_close_timeout to answer: finish_ev */
+
+    ngx_add_timer(&ws->finish_ev, ws->conf->close_timeout);
 
     /* keep only a frame partly written: it must be finished */
 
@@ -2019,24 +2042,15 @@ ngx_http_mskanban_ws_tick(ngx_http_mskanban_ws_t *ws, ngx_msec_t now)
 
     switch (ws->state) {
 
-    case NGX_HTTP_MSKANBAN_WS_CLOSING:
-
-        if ((ngx_msec_int_t) (now - ws->close_deadline) >= 0) {
-            ngx_log_error(NGX_LOG_INFO, ws->request->connection->log, 0,
-                          "mskanban: websocket close handshake timed out");
-            ngx_http_mskanban_ws_abort(ws);
-        }
-
-        return;
-
     case NGX_HTTP_MSKANBAN_WS_WAITING:
     case NGX_HTTP_MSKANBAN_WS_OPEN:
 
         if (ws->has_expiry && (ngx_msec_int_t) (now - ws->expires) >= 0) {
             ngx_log_error(NGX_LOG_INFO, ws->request->connection->log, 0,
-                          "mskanban: websocket session expired, closing");
+                          "mskanban: websocket session expired or "
+                          "mskanban_ws_max_duration reached, closing");
             ngx_http_mskanban_ws_stat(expired_closed, 1);
-            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_POLICY);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_REAUTH);
             return;
         }
 
@@ -2104,10 +2118,30 @@ ngx_http_mskanban_ws_finish_handler(ngx_event_t *ev)
     r = ws->request;
     c = r->connection;
 
+    if (ev->timedout) {
+
+        /* the close timer: mskanban_ws_close_timeout passed unanswered */
+
+        ev->timedout = 0;
+
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "mskanban: websocket close handshake timed out");
+        ngx_http_mskanban_ws_abort(ws);
+        return;
+    }
+
+    if (ev->timer_set) {
+        ngx_del_timer(ev);
+    }
+
     ngx_http_mskanban_ws_leave(ws);
 
     if (c->write->timer_set) {
         ngx_del_timer(c->write);
+    }
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
     }
 
     if (ws->abort) {
@@ -2147,10 +2181,11 @@ ngx_http_mskanban_ws_cleanup(void *data)
     ws->busy = NULL;
     ws->busy_last = &ws->busy;
 
-    if (ws->msg) {
-        ngx_free(ws->msg);
-        ws->msg = NULL;
+    if (ws->finish_ev.timer_set) {
+        ngx_del_timer(&ws->finish_ev);
     }
+
+    ngx_http_mskanban_ws_msg_free(ws);
 
     if (ws->counted) {
         ws->counted = 0;

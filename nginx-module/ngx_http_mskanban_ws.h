@@ -22,6 +22,7 @@
 
 
 #include "ngx_http_mskanban_module.h"
+#include "ngx_http_mskanban_authz.h"
 #include "ngx_http_mskanban_ws_frame.h"
 
 
@@ -63,12 +64,15 @@ typedef struct {
     ngx_msec_t                      ping_interval;
     ngx_msec_t                      idle_timeout;
     ngx_msec_t                      close_timeout;
+    ngx_msec_t                      max_duration;
+    ngx_msec_t                      message_timeout;
 } ngx_http_mskanban_ws_loc_conf_t;
 
 
 typedef struct {
     ngx_uint_t                      max_connections;
     size_t                          publish_buffer;
+    size_t                          reassembly_budget;  /* per worker */
     ngx_shm_zone_t                 *shm_zone;
     ngx_int_t                       request_uri_index;
     unsigned                        used:1;
@@ -93,6 +97,7 @@ typedef struct {
     ngx_atomic_t                    publish_failed;
     ngx_atomic_t                    expired_closed;
     ngx_atomic_t                    readonly_dropped;
+    ngx_atomic_t                    budget_closed;    /* reassembly budget */
 } ngx_http_mskanban_ws_stats_t;
 
 #define ngx_http_mskanban_ws_stat(field, n)                                  \
@@ -147,7 +152,6 @@ struct ngx_http_mskanban_ws_s {
 
     ngx_msec_t                      last_recv;
     ngx_msec_t                      last_ping;
-    ngx_msec_t                      close_deadline;
     ngx_msec_t                      expires;    /* the session's end */
     ngx_uint_t                      close_code;
     ngx_event_t                     finish_ev;

@@ -36,6 +36,14 @@
 #define NGX_HTTP_MSKANBAN_WS_INTERNAL        1011
 #define NGX_HTTP_MSKANBAN_WS_TRY_AGAIN       1013
 
+/*
+ * private codes (4000-4999): y-websocket 3 stops reconnecting on 4400-4499
+ * (its default shouldReconnect), which is right for both: a ticket is
+ * spent once used, so a stock provider would only retry a dead one
+ */
+#define NGX_HTTP_MSKANBAN_WS_REAUTH          4401  /* expired: a new ticket */
+#define NGX_HTTP_MSKANBAN_WS_REVOKED         4403  /* access revoked */
+
 #define NGX_HTTP_MSKANBAN_WS_CONTROL_MAX     125
 #define NGX_HTTP_MSKANBAN_WS_HEADER_MAX      14
 

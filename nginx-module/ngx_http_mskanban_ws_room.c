@@ -534,7 +534,7 @@ ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
 
 /*
  * A revocation from the core, read and matched as for the live streams
- * (ngx_http_mskanban_revoke.c): matching connections are closed with 1008.
+ * (ngx_http_mskanban_revoke.c): matching connections are closed with 4403.
  */
 
 static void
@@ -568,7 +568,7 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
         }
 
         ngx_http_mskanban_ws_stat(revoked_closed, 1);
-        ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_POLICY);
+        ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_REVOKED);
         n++;
     }
 

@@ -190,8 +190,8 @@ subtest 'revocations close the user\'s connections' => sub {
     my $as = join_room($a, $alice);
     sleep 0.2;
     $redis->cmd('PUBLISH', 'mskanban:revoke', '{"type":"session","sessionId":"' . $bob->{session_id} . '"}');
-    is($bs->wait_close(5), 1008, 'session revoked: 1008');
-    $bs->send_close(1008);
+    is($bs->wait_close(5), 4403, 'session revoked: 4403');
+    $bs->send_close(4403);
     ok($bs->wait_eof(5), 'then the TCP connection');
     $as->send_binary('still here');
     ok(silent(0.3, $as), 'alice stays');
@@ -203,13 +203,13 @@ subtest 'revocations close the user\'s connections' => sub {
     sleep 0.2;
     my $rev = $bob->delete("/me/sessions/$phone->{session_id}");
     is($rev->{status}, 204, 'DELETE /me/sessions/{id}') or diag($rev->{body});
-    is($ps->wait_close(5), 1008, 'that session\'s connection: 1008');
+    is($ps->wait_close(5), 4403, 'that session\'s connection: 4403');
 
     my $b2 = join_room($a, $bob);
     sleep 0.2;
     my $del = $alice->delete("/workspaces/$wsid/members/" . $bob->id);
     ok($del->{status} == 204 || $del->{status} == 200, 'bob removed from the workspace') or diag($del->{body});
-    is($b2->wait_close(5), 1008, 'member removed: 1008');
+    is($b2->wait_close(5), 4403, 'member removed: 4403');
     is($bob->post('/auth/ws-ticket', { room => $room })->{status}, 404, 'and no new ticket');
     $as->send_close(1000);
     is($as->wait_close, 1000, 'alice closes');

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # The relay and the session behind a ticket, the role it grants, and the logs:
 # - a ticket minted before logout (or a revocation) no longer upgrades;
-# - a connection ends (1008) when its session's idle or absolute expiry passes;
+# - a connection ends (4401: a new ticket is needed) when its session's idle or absolute expiry passes;
 # - a viewer's connection follows the room but what it sends that could change the
 #   document (sync step 2, updates, text, anything but step 1 and awareness) is dropped;
 # - no ticket reaches the access log (stock "combined" format) nor the error log, also
@@ -14,6 +14,7 @@ use MSKanban::Test;
 use MSKanban::Kanban;
 use MSKanban::WS;
 use Mojo::UserAgent;
+use Mojo::JSON ();
 
 my $t = MSKanban::Test->new;
 plan skip_all => 'the module has no WebSocket relay' unless MSKanban::WS::module_has_ws($t);
@@ -66,7 +67,7 @@ subtest 'a connection ends with its session' => sub {
     is($ws->status, 101, 'upgraded while the session lives');
     my $start = time;
     my $code = $ws->wait_close(15);
-    is($code, 1008, 'closed with 1008 when the session ends');
+    is($code, 4401, 'closed with 4401 when the session ends');
     cmp_ok(time - $start, '<', 10, 'about when the session ended');
     cmp_ok(counters($ng)->{closed}{expired}, '>=', 1, 'counted as expired');
 
@@ -76,6 +77,38 @@ subtest 'a connection ends with its session' => sub {
     is($w2->status, 101, 'a fresh session');
     ok(!defined $w2->read_frame(2.5), 'stays open while its session lives');
     $w2->close;
+};
+
+subtest 'stock y-websocket providers stop on 4401 and 4403' => sub {
+    my $js = $t->src . '/t/js';
+    plan skip_all => 'node or t/js/node_modules (yjs, y-websocket) missing'
+        unless -d "$js/node_modules/y-websocket" && system('node --version >/dev/null 2>&1') == 0;
+    my ($gus, $hal) = ($t->user, $t->user);
+    $k->invite($alice, $wsid, $_, 'member') for $gus, $hal;
+    my @tickets = map { MSKanban::WS::ticket($_, $room) } $gus, $hal;
+    # gus's session ends (idle) in about 4 seconds; hal's is revoked below
+    my $idle_s = $ENV{MSKANBAN_SESSION_IDLE_S} // 1800;
+    $t->dbh->do("UPDATE sessions SET last_seen_at = now() - make_interval(secs => ?) WHERE user_id = ?",
+                undef, $idle_s - 4, $gus->id);
+    my $before = counters($ng);
+    my %cfg = (url => 'ws://127.0.0.1:' . $ng->port . '/api/ws', room => $room, tickets => \@tickets,
+               wait => 15000);
+    open(my $node, '-|', 'timeout', '60', 'node', "$js/ws-yjs-close.mjs", Mojo::JSON::encode_json(\%cfg))
+        or die "node: $!";
+    my $first = <$node> // '';
+    is($first, "connected\n", 'both providers connected');
+    is($hal->post('/auth/logout', {})->{status}, 204, 'hal logs out (revocation)');
+    my @lines = <$node>;
+    close $node;
+    my $r = eval { Mojo::JSON::decode_json($lines[-1] // '') } // [];
+    is_deeply($r->[0]{codes}, [4401], 'the expired session\'s provider: closed once, 4401') or diag(@lines);
+    is_deeply($r->[0]{closed}, [4401], 'y-websocket emitted "closed" (it stopped)');
+    is($r->[0]{attemptsAfterClose}, 0, 'and never retried its spent ticket');
+    is_deeply($r->[1]{codes}, [4403], 'the revoked session\'s provider: closed once, 4403');
+    is_deeply($r->[1]{closed}, [4403], 'y-websocket emitted "closed"');
+    is($r->[1]{attemptsAfterClose}, 0, 'and never retried');
+    my $after = counters($ng);
+    is($after->{refused}, $before->{refused}, 'the relay refused no retry');
 };
 
 subtest 'a viewer follows the room but cannot change the document' => sub {
