@@ -78,6 +78,7 @@ std::vector<Route> me_routes();
 std::vector<Route> account_routes();
 std::vector<Route> recovery_routes();
 std::vector<Route> totp_routes();
+std::vector<Route> webauthn_routes();
 std::vector<Route> internal_routes();
 std::vector<Route> workspace_routes();
 std::vector<Route> member_routes();

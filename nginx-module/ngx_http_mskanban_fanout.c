@@ -28,6 +28,13 @@
  * within mskanban_redis_loss_recheck, spread so that they do not all come
  * back at once.
  *
+ * A tick for a board with more local subscribers than one slice
+ * (mskanban_delivery_slice) is not delivered inside the Redis callback:
+ * it is queued on the board and a posted event delivers at most a slice
+ * per event-loop pass (a cursor in the board's list marks how far it
+ * got), so no single callback walks tens of thousands of connections and
+ * the Redis socket keeps being read. Ticks of one board stay in order.
+ *
  * A worker that is shutting down closes its streams spread over
  * NGX_HTTP_MSKANBAN_SPREAD ms, each with a jittered "retry:", so that
  * clients come back to the new workers gradually.
@@ -53,7 +60,13 @@ struct ngx_http_mskanban_board_s {
     ngx_uint_t                      state;
     ngx_uint_t                      busy;      /* being iterated */
     ngx_http_mskanban_sid_t         last;      /* newest id seen */
+    ngx_http_mskanban_pending_t    *out;       /* ticks being delivered */
+    ngx_http_mskanban_pending_t   **out_last;
+    ngx_queue_t                     cursor;    /* in subs while delivering */
+    ngx_queue_t                     deliveries_link;
     unsigned                        has_last:1;
+    unsigned                        queued:1;  /* in w->deliveries */
+    unsigned                        walking:1; /* cursor is in subs */
     u_char                          id[NGX_HTTP_MSKANBAN_ID_MAX];
 };
 
@@ -80,6 +93,8 @@ static void ngx_http_mskanban_board_end(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mskanban_board_saw(ngx_http_mskanban_board_t *board,
     ngx_http_mskanban_sid_t *sid);
+static void ngx_http_mskanban_deliver_handler(ngx_event_t *ev);
+static void ngx_http_mskanban_board_drop_out(ngx_http_mskanban_board_t *board);
 static void ngx_http_mskanban_sub_retry_close(ngx_http_mskanban_sub_t *sub,
     ngx_uint_t reason);
 
@@ -111,6 +126,11 @@ ngx_http_mskanban_fanout_init(ngx_cycle_t *cycle,
     w->tick.log = cycle->log;
     w->tick.cancelable = 1;
 
+    ngx_queue_init(&w->deliveries);
+    w->deliver.handler = ngx_http_mskanban_deliver_handler;
+    w->deliver.data = w;
+    w->deliver.log = cycle->log;
+
     ngx_add_timer(&w->tick, NGX_HTTP_MSKANBAN_TICK);
 
     w->running = 1;
@@ -139,6 +159,16 @@ ngx_http_mskanban_fanout_exit(ngx_cycle_t *cycle)
 
     if (w->tick.timer_set) {
         ngx_del_timer(&w->tick);
+    }
+
+    if (w->deliver.posted) {
+        ngx_delete_posted_event(&w->deliver);
+    }
+
+    while (!ngx_queue_empty(&w->deliveries)) {
+        q = ngx_queue_head(&w->deliveries);
+        board = ngx_queue_data(q, ngx_http_mskanban_board_t, deliveries_link);
+        ngx_http_mskanban_board_drop_out(board);
     }
 
     /* streams still open when the process ends; their requests go too */
@@ -639,6 +669,11 @@ ngx_http_mskanban_board_confirmed(ngx_http_mskanban_board_t *board,
          q = next)
     {
         next = ngx_queue_next(q);
+
+        if (q == &board->cursor) {
+            continue;
+        }
+
         sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, board_link);
         ngx_http_mskanban_sub_start(sub);
     }
@@ -653,9 +688,11 @@ static void
 ngx_http_mskanban_board_publish(ngx_http_mskanban_board_t *board,
     redisReply *payload)
 {
-    ngx_queue_t              *q, *next;
-    ngx_http_mskanban_msg_t  *msg;
-    ngx_http_mskanban_sub_t  *sub;
+    ngx_queue_t                  *q, *next;
+    ngx_http_mskanban_msg_t      *msg;
+    ngx_http_mskanban_sub_t      *sub;
+    ngx_http_mskanban_pending_t  *p;
+    ngx_http_mskanban_worker_t   *w = &ngx_http_mskanban_worker;
 
     if (board->state != NGX_HTTP_MSKANBAN_BOARD_SUBSCRIBED
         || board->nsubs == 0)
@@ -672,6 +709,37 @@ ngx_http_mskanban_board_publish(ngx_http_mskanban_board_t *board,
 
     if (msg->has_sid) {
         ngx_http_mskanban_board_saw(board, &msg->sid);
+    }
+
+    if (board->queued || board->nsubs > w->mcf->delivery_slice) {
+
+        /* in slices, after what is already queued for the board */
+
+        p = ngx_alloc(sizeof(ngx_http_mskanban_pending_t), ngx_cycle->log);
+        if (p == NULL) {
+            ngx_http_mskanban_msg_release(msg);
+            return;
+        }
+
+        p->next = NULL;
+        p->msg = msg;
+
+        if (!board->queued) {
+            board->queued = 1;
+            board->out = NULL;
+            board->out_last = &board->out;
+            board->busy++;
+            ngx_queue_insert_tail(&w->deliveries, &board->deliveries_link);
+        }
+
+        *board->out_last = p;
+        board->out_last = &p->next;
+
+        if (!w->deliver.posted) {
+            ngx_post_event(&w->deliver, &ngx_posted_events);
+        }
+
+        return;
     }
 
     board->busy++;
@@ -847,6 +915,9 @@ ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd)
         board = (ngx_http_mskanban_board_t *) node;
 
         board->state = NGX_HTTP_MSKANBAN_BOARD_IDLE;
+
+        /* ticks not yet delivered to all: each subscriber replays them */
+        ngx_http_mskanban_board_drop_out(board);
 
         for (q = ngx_queue_head(&board->subs);
              q != ngx_queue_sentinel(&board->subs);
@@ -1056,4 +1127,113 @@ ngx_http_mskanban_sub_retry_close(ngx_http_mskanban_sub_t *sub,
     }
 
     ngx_http_mskanban_sub_close(sub, reason);
+}
+
+
+/*
+ * Delivers queued ticks, at most mskanban_delivery_slice subscribers per
+ * event-loop pass over all boards; what remains waits for the next pass.
+ */
+
+static void
+ngx_http_mskanban_deliver_handler(ngx_event_t *ev)
+{
+    ngx_uint_t                    budget;
+    ngx_queue_t                  *q, *bq;
+    ngx_http_mskanban_sub_t      *sub;
+    ngx_http_mskanban_board_t    *board;
+    ngx_http_mskanban_pending_t  *p;
+    ngx_http_mskanban_worker_t   *w = ev->data;
+
+    budget = w->mcf->delivery_slice;
+
+    while (budget && !ngx_queue_empty(&w->deliveries)) {
+
+        bq = ngx_queue_head(&w->deliveries);
+        board = ngx_queue_data(bq, ngx_http_mskanban_board_t,
+                               deliveries_link);
+        p = board->out;
+
+        if (!board->walking) {
+            ngx_queue_insert_head(&board->subs, &board->cursor);
+            board->walking = 1;
+        }
+
+        for (q = ngx_queue_next(&board->cursor);
+             budget && q != ngx_queue_sentinel(&board->subs);
+             q = ngx_queue_next(&board->cursor))
+        {
+            /* the cursor moves past the subscriber before it is sent to,
+             * so that a subscriber closed by the send leaves it intact */
+
+            ngx_queue_remove(&board->cursor);
+            ngx_queue_insert_after(q, &board->cursor);
+
+            sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, board_link);
+            ngx_http_mskanban_sub_deliver(sub, p->msg);
+            budget--;
+        }
+
+        if (ngx_queue_next(&board->cursor) != ngx_queue_sentinel(&board->subs))
+        {
+            break;
+        }
+
+        /* this tick reached every subscriber */
+
+        ngx_queue_remove(&board->cursor);
+        board->walking = 0;
+
+        board->out = p->next;
+        ngx_http_mskanban_msg_release(p->msg);
+        ngx_free(p);
+
+        ngx_queue_remove(bq);
+
+        if (board->out == NULL) {
+            board->queued = 0;
+            board->out_last = &board->out;
+            board->busy--;
+            ngx_http_mskanban_board_update(board);
+
+        } else {
+            /* the board's next tick after the other boards' */
+            ngx_queue_insert_tail(&w->deliveries, bq);
+        }
+    }
+
+    if (!ngx_queue_empty(&w->deliveries)) {
+        ngx_post_event(ev, &ngx_posted_next_events);
+    }
+}
+
+
+/* forgets the ticks queued for a board (Redis lost, or the worker exits) */
+
+static void
+ngx_http_mskanban_board_drop_out(ngx_http_mskanban_board_t *board)
+{
+    ngx_http_mskanban_pending_t  *p, *next;
+
+    if (!board->queued) {
+        return;
+    }
+
+    if (board->walking) {
+        ngx_queue_remove(&board->cursor);
+        board->walking = 0;
+    }
+
+    for (p = board->out; p; p = next) {
+        next = p->next;
+        ngx_http_mskanban_msg_release(p->msg);
+        ngx_free(p);
+    }
+
+    board->out = NULL;
+    board->out_last = &board->out;
+    board->queued = 0;
+    board->busy--;
+
+    ngx_queue_remove(&board->deliveries_link);
 }

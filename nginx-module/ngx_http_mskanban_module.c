@@ -38,6 +38,10 @@ static ngx_conf_num_bounds_t  ngx_http_mskanban_db_bounds = {
     ngx_conf_check_num_bounds, 0, 65535
 };
 
+static ngx_conf_num_bounds_t  ngx_http_mskanban_slice_bounds = {
+    ngx_conf_check_num_bounds, 1, 1000000
+};
+
 
 static ngx_command_t  ngx_http_mskanban_commands[] = {
 
@@ -131,6 +135,13 @@ static ngx_command_t  ngx_http_mskanban_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_mskanban_main_conf_t, ping_timeout),
       NULL },
+
+    { ngx_string("mskanban_delivery_slice"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mskanban_main_conf_t, delivery_slice),
+      &ngx_http_mskanban_slice_bounds },
 
     { ngx_string("mskanban_redis_loss_recheck"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
@@ -262,6 +273,7 @@ ngx_http_mskanban_create_main_conf(ngx_conf_t *cf)
     mcf->reconnect_max = NGX_CONF_UNSET_MSEC;
     mcf->ping_timeout = NGX_CONF_UNSET_MSEC;
     mcf->loss_recheck = NGX_CONF_UNSET_MSEC;
+    mcf->delivery_slice = NGX_CONF_UNSET_UINT;
     mcf->max_subscribers = NGX_CONF_UNSET_UINT;
 
     return mcf;
@@ -283,6 +295,7 @@ ngx_http_mskanban_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_msec_value(mcf->reconnect_max, 5000);
     ngx_conf_init_msec_value(mcf->ping_timeout, 5000);
     ngx_conf_init_msec_value(mcf->loss_recheck, 300000);
+    ngx_conf_init_uint_value(mcf->delivery_slice, 1024);
     ngx_conf_init_uint_value(mcf->max_subscribers, 10000);
 
     if (mcf->host.data == NULL) {

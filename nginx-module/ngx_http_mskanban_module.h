@@ -65,6 +65,7 @@ typedef struct {
     ngx_msec_t                      reconnect_max;
     ngx_msec_t                      ping_timeout;   /* 0: no keepalive */
     ngx_msec_t                      loss_recheck;   /* 0: never */
+    ngx_uint_t                      delivery_slice;
     ngx_uint_t                      max_subscribers;
 
     ngx_int_t                       request_uri_index;
@@ -223,6 +224,8 @@ typedef struct {
     ngx_queue_t                     all;       /* every subscriber */
     ngx_uint_t                      nsubs;
     ngx_event_t                     tick;
+    ngx_queue_t                     deliveries;  /* boards with ticks to send */
+    ngx_event_t                     deliver;
     ngx_msec_t                      exit_start;
     unsigned                        running:1;
     unsigned                        exiting:1;

@@ -29,7 +29,7 @@ done
 # run: build, then run PostgreSQL, Redis, the workers and nginx with the module.
 add "run: compiler and autotools" build-essential autoconf automake libtool autoconf-archive pkg-config
 add "run: libraries the server links" libfcgi-dev libpqxx-dev libhiredis-dev libjansson-dev \
-  libsodium-dev libargon2-dev liboath-dev
+  libsodium-dev libargon2-dev liboath-dev libfido2-dev libcbor-dev
 add "run: libraries the client CLI and mskanban-jobs (webhooks) link" libcurl4-openssl-dev libqrencode-dev
 add "run: make check (unit tests, built with the programs)" cpputest
 add "run: build the nginx module against Debian's nginx" nginx-dev
@@ -43,6 +43,7 @@ for s in "${sets[@]}"; do
         libjson-perl libdbd-pg-perl libtest-tcp-perl libanyevent-websocket-client-perl
       add "test: OpenAPI validation of every response" libjson-validator-perl libyaml-libyaml-perl
       add "test: TOTP codes" oathtool
+      add "test: WebAuthn in a real browser (t/23webauthn-browser.t, puppeteer-core)" chromium
       add "test: scripts/run-valgrind, make valgrind-nginx-module" valgrind
       add "test: nchan, compared with the live stream" libnginx-mod-nchan
       add "test: backtraces of crashed nginx workers (t/55nginx-nchan.t)" gdb

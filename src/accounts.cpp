@@ -118,7 +118,26 @@ Result<LoginResult> login(Tx &tx, Redis &redis, const Config &cfg, const LoginIn
     LoginResult out;
     out.user = user_view(row);
     out.keys = user_keys(row);
-    if (out.user.totp_enabled) {
+    // A security key (src/webauthn.hpp) satisfies the second factor. An account with a key
+    // that sent neither an assertion nor a usable TOTP code gets a challenge, no session.
+    bool key_passed = false;
+    if (in.webauthn) {
+        auto st = webauthn_login_verify(tx, redis, cfg, out.user.id, *in.webauthn);
+        if (!st) {
+            if (st.error().status == 401) record_failure(redis, fkey, cfg, now);
+            return st.error();
+        }
+        key_passed = true;
+    } else if (!(in.totp && out.user.totp_enabled)) {
+        auto ids = webauthn_credential_ids(tx, out.user.id);
+        if (!ids.empty()) {
+            auto offer = webauthn_login_offer(redis, cfg, out.user.id, ids);
+            if (!offer) return offer.error();
+            out.webauthn_offer = *offer;
+            return out;
+        }
+    }
+    if (out.user.totp_enabled && !key_passed) {
         if (!in.totp) return Error{401, "TOTP_REQUIRED", "a TOTP code is required", {}};
         auto locked = tx.exec_prepared("user_totp_for_update", out.user.id);
         auto secret = open_at_rest(cfg.at_rest_key, totp_label(out.user.id),

@@ -10,6 +10,7 @@
 #include "config.hpp"
 #include "db.hpp"
 #include "error.hpp"
+#include "webauthn.hpp"
 
 namespace msk {
 
@@ -50,6 +51,7 @@ struct LoginInput {
     std::string email;
     std::string auth_hash;  // decoded
     std::optional<std::string> totp;
+    std::optional<WebauthnAssertion> webauthn;  // a security key's assertion (src/webauthn.hpp)
     std::string ip;
     std::string user_agent;
 };
@@ -60,6 +62,9 @@ struct LoginResult {
     std::string session_id;
     std::string session_token;  // the cookie value; shown once, stored hashed
     std::string session_expires_at;
+    // Set (and no session) when the account has a security key and the request carried
+    // neither an assertion nor a TOTP code: the challenge to sign.
+    std::optional<WebauthnOffer> webauthn_offer;
 };
 
 // Lower-cases and checks an email address (a practical subset of RFC 5321); "" when bad.

@@ -93,6 +93,24 @@ Setter key32_key(std::string Config::*field) {
     };
 }
 
+// A comma-separated list of http(s) origins, each without a trailing slash.
+Setter origins_key(std::vector<std::string> Config::*field) {
+    return [=](Config &c, const std::string &v) -> std::string {
+        (c.*field).clear();
+        std::stringstream ss(v);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            item = trim(item);
+            if (item.empty()) continue;
+            if (item.rfind("http://", 0) != 0 && item.rfind("https://", 0) != 0)
+                return "a comma-separated list of origins such as https://kanban.example.org";
+            if (item.back() == '/') item.pop_back();
+            (c.*field).push_back(item);
+        }
+        return "";
+    };
+}
+
 const std::map<std::string, Setter> &setters() {
     static const std::map<std::string, Setter> table = [] {
         std::map<std::string, Setter> t;
@@ -198,20 +216,16 @@ const std::map<std::string, Setter> &setters() {
         t["secrets_file"] = string_key(&Config::secrets_file, true);
         t["at_rest_key"] = key32_key(&Config::at_rest_key);
         t["hash_key"] = key32_key(&Config::hash_key);
-        t["allowed_origins"] = [](Config &c, const std::string &v) -> std::string {
-            c.allowed_origins.clear();
-            std::stringstream ss(v);
-            std::string item;
-            while (std::getline(ss, item, ',')) {
-                item = trim(item);
-                if (item.empty()) continue;
-                if (item.rfind("http://", 0) != 0 && item.rfind("https://", 0) != 0)
-                    return "a comma-separated list of origins such as https://kanban.example.org";
-                if (item.back() == '/') item.pop_back();
-                c.allowed_origins.push_back(item);
-            }
+        t["allowed_origins"] = origins_key(&Config::allowed_origins);
+        t["webauthn_rp_id"] = string_key(&Config::webauthn_rp_id, true);
+        t["webauthn_rp_name"] = string_key(&Config::webauthn_rp_name);
+        t["webauthn_origins"] = origins_key(&Config::webauthn_origins);
+        t["webauthn_user_verification"] = [](Config &c, const std::string &v) -> std::string {
+            if (v != "required" && v != "preferred" && v != "discouraged") return "required, preferred or discouraged";
+            c.webauthn_user_verification = v;
             return "";
         };
+        t["webauthn_challenge_ttl"] = duration_key(&Config::webauthn_challenge_ttl_s);
         t["insecure_cookie_on_loopback"] = [](Config &c, const std::string &v) -> std::string {
             auto b = parse_bool(v);
             if (!b) return "true or false";

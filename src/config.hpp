@@ -83,6 +83,15 @@ struct Config {
     // Browser-facing rules
     std::vector<std::string> allowed_origins;
     bool insecure_cookie_on_loopback = false;
+    // WebAuthn (src/webauthn.hpp): the relying party id (empty: the host of the first
+    // WebAuthn origin) and name, the exact origins a ceremony may come from (empty:
+    // allowed_origins), "required" user verification (else "preferred" or
+    // "discouraged", asked of the browser but not demanded), and the challenge lifetime.
+    std::string webauthn_rp_id;
+    std::string webauthn_rp_name = "MSKanban";
+    std::vector<std::string> webauthn_origins;
+    std::string webauthn_user_verification = "preferred";
+    long webauthn_challenge_ttl_s = 120;
     // Accounts and sessions
     Argon2Params argon2;
     long session_idle_s = 1800;

@@ -24,7 +24,7 @@ my $live = "/api/boards/$board/live";
 # stalled client fills them quickly
 my $ng = MSKanban::Live::Nginx->new($t, name => 'limits', workers => 1, listen => 'sndbuf=4k',
     http => { mskanban_max_subscribers => 3 },
-    location => { mskanban_send_buffer => '8k', mskanban_heartbeat_interval => '1s' });
+    location => { mskanban_send_buffer => '16k', mskanban_heartbeat_interval => '1s' });
 
 subtest 'a stalled client is disconnected; the others get everything' => sub {
     my $sock = IO::Socket::INET->new(Proto => 'tcp') or die $!;

@@ -87,6 +87,26 @@ subtest 'over mskanban_max_subscribers: 200, retry: and the end, so EventSource 
     $_->close for @s;
 };
 
+subtest 'ticks go out in slices (mskanban_delivery_slice), in order, once' => sub {
+    my $sl = MSKanban::Live::Nginx->new($t, name => 'slices', workers => 1,
+        http => { mskanban_delivery_slice => 2 });
+    my @s = map { $sl->stream($live, user => $alice) } 1 .. 7;
+    is($_->status, 200, 'streaming') for @s[0, -1];
+    MSKanban::Live::wait_until(sub { !grep { !defined $_->retry } @s }, 5);
+    sleep 0.3;
+    my $redis = MSKanban::Live::Redis->new($t->env('MSKANBAN_REDIS_PORT'));
+    my @ids;
+    for my $i (1 .. 60) {
+        push @ids, $redis->tick($board, 'T', qq({"n":$i}));
+        if ($i == 30) { $s[3]->close; splice @s, 3, 1 }    # one leaves half-way
+    }
+    ok(MSKanban::Live::wait_until(sub { !grep { @{ $_->events } < 60 } @s }, 10), 'every stream got every tick');
+    is_deeply($_->ids, \@ids, 'in order, each once') for @s;
+    $_->close for @s;
+    $sl->stop;
+    unlike($sl->log_text, qr/\[(alert|emerg|crit)\]/, 'no alerts');
+};
+
 $ng->stop;
 unlike($ng->log_text, qr/\[(alert|emerg|crit)\]/, 'no alerts in the error log');
 done_testing;

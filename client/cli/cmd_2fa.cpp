@@ -1,6 +1,8 @@
 // Two-factor commands: `2fa enroll` (POST /auth/2fa/enroll, show the otpauth
 // URI as a terminal QR code, then confirm with a code via /auth/2fa/verify)
-// and `2fa disable` (POST /auth/2fa/disable with a current code).
+// and `2fa disable` (POST /auth/2fa/disable with a current code), and
+// `2fa webauthn list|rm` for security keys (registering one, or logging in with one,
+// needs a browser: a terminal is not an authenticator; docs/decisions.md).
 #include <iostream>
 
 #include "commands.hpp"
@@ -58,6 +60,39 @@ Status cmd_2fa_disable(Ctx &ctx) {
     if (ctx.json) std::cout << r.value().dump(true) << "\n";
     else std::cout << "Two-factor authentication is off.\n";
     return ok_status();
+}
+
+Status cmd_2fa_webauthn(Ctx &ctx) {
+    const auto &pos = ctx.args.pos;
+    if (pos.size() == 1 && pos[0] == "list") {
+        auto r = ctx.api->get("/me/webauthn");
+        if (!r) return r.failure();
+        Json list = unwrap_list(r.value(), "credentials");
+        if (ctx.json) {
+            std::cout << list.dump(true) << "\n";
+        } else if (list.size() == 0) {
+            std::cout << "No security keys.\n";
+        } else {
+            for (size_t i = 0; i < list.size(); i++) {
+                Json k = list.at(i);
+                std::string used = k.str("lastUsedAt");
+                std::cout << safe_line(k.str("id")) << "  " << safe_line(k.str("algorithm")) << "  added "
+                          << safe_line(k.str("createdAt")) << "  last used " << (used.empty() ? "never" : safe_line(used))
+                          << "\n";
+            }
+        }
+        return ok_status();
+    }
+    if (pos.size() == 2 && pos[0] == "rm") {
+        if (pos[1].empty() || pos[1].find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
+            return fail(kUsage, "KEY_ID is an id from `mskanban 2fa webauthn list`");
+        auto r = ctx.api->del("/me/webauthn/" + pos[1]);
+        if (!r) return r.failure();
+        if (ctx.json) std::cout << "{\"removed\": true}\n";
+        else std::cout << "Security key removed.\n";
+        return ok_status();
+    }
+    return fail(kUsage, "usage: mskanban 2fa webauthn list | mskanban 2fa webauthn rm KEY_ID");
 }
 
 }  // namespace mskanban::cli

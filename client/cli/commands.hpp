@@ -31,6 +31,7 @@ Status cmd_recover(Ctx &);
 Status cmd_whoami(Ctx &);
 Status cmd_2fa_enroll(Ctx &);
 Status cmd_2fa_disable(Ctx &);
+Status cmd_2fa_webauthn(Ctx &);
 Status cmd_workspace_create(Ctx &);
 Status cmd_workspace_list(Ctx &);
 Status cmd_workspace_invite(Ctx &);

@@ -8,6 +8,7 @@
 #include "input.hpp"
 #include "log.hpp"
 #include "totp.hpp"
+#include "webauthn_io.hpp"
 
 namespace msk {
 
@@ -86,10 +87,18 @@ Result<Response> post_login(Ctx &ctx) {
     if (!totp) return totp.error();
     if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
     in.totp = *totp;
+    auto key = webauthn_assertion_field(b);
+    if (!key) return key.error();
+    in.webauthn = *key;
     in.ip = ctx.req.remote_addr;
     in.user_agent = ctx.req.header("user-agent");
     auto res = login(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, in);
     if (!res) return res.error();
+    if (res->webauthn_offer)
+        return json_response(401, json_pack("{s:{s:s, s:s}, s:o, s:b}", "error", "code", "WEBAUTHN_REQUIRED", "message",
+                                            "a security key is required (or a TOTP code when \"totp\" is true)",
+                                            "webauthn", webauthn_offer_json(*res->webauthn_offer), "totp",
+                                            res->user.totp_enabled));
     const UserKeys &k = res->keys;
     Response r = json_response(
         200, json_pack("{s:o, s:{s:s, s:s, s:s, s:o, s:s, s:s}, s:{s:s, s:s}}", "user", user_json(res->user),

@@ -20,7 +20,8 @@ plan skip_all => 'the module was not built' unless -f ($t->env('MSKANBAN_MODULE'
 my $alice = $t->user;
 my (undef, $board) = MSKanban::Live::board($t, $alice);
 my $ng = MSKanban::Live::Nginx->new($t, name => 'resume', workers => 2,
-    http => { mskanban_redis_ping_timeout => '1s', mskanban_redis_reconnect_max => '500ms' });
+    http => { mskanban_redis_ping_timeout => '1s', mskanban_redis_reconnect_max => '500ms',
+              mskanban_redis_loss_recheck => 0 });
 my $live = "/api/boards/$board/live";
 my $port = $t->env('MSKANBAN_REDIS_PORT');
 my $redis = MSKanban::Live::Redis->new($port);
@@ -69,11 +70,12 @@ subtest 'the subscriber connections are killed while ticks are published' => sub
 subtest 'a hung Redis is noticed within mskanban_redis_ping_timeout' => sub {
     open my $fh, '<', "$t->{state}/redis/redis.pid" or die "redis pid: $!";
     my $rpid = <$fh> + 0;
-    my $before = () = $ng->log_text =~ /did not answer PING/g;
+    my $hung = sub { scalar(() = $ng->log_text =~ /redis subscriber connection .* did not answer PING/g) };
+    my $before = $hung->();
     my $n = $ready->();
     kill 'STOP', $rpid;
     my $t0 = time;
-    my $seen = MSKanban::Live::wait_until(sub { (() = $ng->log_text =~ /did not answer PING/g) > $before }, 5);
+    my $seen = MSKanban::Live::wait_until(sub { $hung->() >= $before + 2 }, 5);
     my $took = time - $t0;
     kill 'CONT', $rpid;
     ok($seen, sprintf('detected after %.1f s', $took));
@@ -107,6 +109,20 @@ subtest 'a Redis restart that loses the history' => sub {
         is_deeply(\@after, \@ids, 'then every tick since, once');
     }
     ok(!(grep { $_->done } @all), 'no stream was closed');
+};
+
+subtest 'resumed streams are authorized again within mskanban_redis_loss_recheck' => sub {
+    my $rc = MSKanban::Live::Nginx->new($t, name => 'recheck', workers => 1,
+        http => { mskanban_redis_loss_recheck => '2s' });
+    my @s = map { $rc->stream($live, user => $alice) } 1 .. 3;
+    is($_->status, 200, 'streaming') for @s;
+    sleep 0.3;
+    $redis->cmd('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    ok(MSKanban::Live::wait_until(sub { !grep { !$_->done } @s }, 6), 'closed within 2 s (and a tick)');
+    ok(!(grep { $_->{error} } @s), 'cleanly');
+    ok(!(grep { !defined $_->retry || $_->retry < 500 || $_->retry > 1000 } @s), 'after a jittered retry:');
+    like($rc->log_text, qr/closed: expired/, 'as expired: the client comes back and is authorized');
+    $rc->stop;
 };
 
 $_->close for @all;
