@@ -92,6 +92,10 @@ DELETE /me                                  401  400  400  400  400  400
 POST   /auth/recovery/init                  200  200  200  200  200  200
 POST   /auth/recovery                       401  401  401  401  401  401
 PUT    /me/recovery                         401  403  403  403  403  403
+POST   /auth/webauthn/register              401  200  200  200  200  200
+POST   /auth/webauthn/verify                401  400  400  400  400  400
+GET    /me/webauthn                         401  200  200  200  200  200
+DELETE /me/webauthn/:wakey                  401  404  404  404  204  404
 TABLE
 
 my ($extra, $invitee) = map { $t->user } 1 .. 2;
@@ -163,6 +167,10 @@ sub seed {
     print $fh 'x' x 100;
     close $fh;
     $f{extra} = $extra->id;
+    # A security key of the workspace's owner: only they may remove it.
+    $f{wakey} = fresh_id();
+    $dbh->do(q{INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, cose_alg)
+               VALUES (?, ?, ?, 'AAAA', -7)}, undef, $f{wakey}, $own->id, "matrix-$f{wakey}");
     return \%f;
 }
 
@@ -201,6 +209,8 @@ my %bodies = (
     'PATCH /milestones/:ms' => sub { { archived => \1 } },
     'PUT /cards/:card/milestone' => sub { my $f = shift; { milestoneId => $f->{ms} } },
     'POST /me/notifications/read' => sub { my $f = shift; { upTo => $f->{note} } },
+    # A registration finish whose clientDataJSON names no challenge: 400 for everyone signed in.
+    'POST /auth/webauthn/verify' => sub { { clientDataJSON => 'e30', attestationObject => 'oA' } },
     # Deleting the account is never a matrix cell: without authHash it is refused (400).
     'DELETE /me' => sub { {} },
     # Recovery is anonymous: the same answer for every caller (an unknown email each time,
