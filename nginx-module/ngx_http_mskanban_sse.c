@@ -411,6 +411,21 @@ ngx_http_mskanban_sse_send(ngx_http_mskanban_sub_t *sub,
     r = ctx->request;
     cost = msg->len + NGX_HTTP_MSKANBAN_OUT_COST;
 
+    if (sub->queued + cost > sub->pending_max && ctx->queue
+        && ctx->busy == NULL)
+    {
+        /*
+         * A burst fills the queue within one pass while the client may
+         * well be reading: write now rather than count it against the cap.
+         */
+
+        ngx_http_mskanban_sse_flush(ctx, 0);
+
+        if (ctx->closing) {
+            return NGX_ERROR;
+        }
+    }
+
     if (sub->queued + cost > sub->pending_max) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "mskanban: client too slow, %uz bytes not yet taken",
