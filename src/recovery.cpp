@@ -7,6 +7,7 @@
 #include "sessions.hpp"
 #include "timeutil.hpp"
 #include "totp.hpp"
+#include "webauthn.hpp"
 
 namespace msk {
 
@@ -59,6 +60,7 @@ Status store_recovery(Tx &tx, const Config &cfg, const std::string &user_id, con
 
 void remove_second_factors(Tx &tx, const std::string &user_id) {
     tx.exec_prepared("recovery_totp_off", user_id);
+    webauthn_delete_all(tx, user_id);
 }
 
 Result<UserView> recover_account(Tx &tx, Redis &redis, const Config &cfg, const RecoverInput &in) {
