@@ -13,6 +13,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COLUMNS=${COLUMNS:-10} CARDS=${CARDS:-10} BIG_COLUMNS=${BIG_COLUMNS:-10} BIG_CARDS=${BIG_CARDS:-100}
 ROUNDS=${ROUNDS:-2} ROUTES=${ROUTES:-"hello health me cards cards-304 cards-big move"}
+. "$SRC/bench/lib.sh"
 declare -A URL COOKIE_OF BIG_OF ETAG_OF LUA_OF BIGC_OF
 HELLOS=
 trap '[[ -z $HELLOS ]] || kill $HELLOS 2>/dev/null || true' EXIT
@@ -24,27 +25,14 @@ for st in "$@"; do
   URL[$st.board]=$S_BOARD BIG_OF[$st]=$SB_BOARD
   ETAG_OF[$st]=$(curl -s -o /dev/null -D - -H "Cookie: mskanban_session=$S_COOKIE" "$url/api/boards/$S_BOARD/cards" |
     awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
-  read -r -a cols <<<"$S_COLUMNS"; read -r -a cards <<<"$S_CARDS"
   # The hello (bench/kanban.sh stopped its own): started again behind the stack's nginx.
   if ! curl -sf -o /dev/null "$url/bench/hello"; then
     ( while IFS='=' read -r k v; do [[ $k =~ ^MSKANBAN_[A-Z0-9_]+$ ]] && export "$k=$v"; done <"$st/stack.env"
-      . "$SRC/bench/lib.sh"
       bench_hello_up "$st" 'location = /bench/hello { include /etc/nginx/fastcgi_params; fastcgi_pass unix:@HELLO@; }' )
     HELLOS+=" $(tr -s ' \n' ' ' <"$st/hello.pids")"
   fi
   LUA_OF[$st]=$st/move-cost.lua
-  {
-    echo "local cards = {$(printf '"%s",' "${cards[@]}")}"
-    echo "local cols = {$(printf '"%s",' "${cols[@]}")}"
-    cat <<'LUA'
-wrk.method = "PATCH"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  return wrk.format(nil, "/api/cards/" .. cards[math.random(#cards)] .. "/move", nil,
-                    '{"toColumnId":"' .. cols[math.random(#cols)] .. '"}')
-end
-LUA
-  } >"${LUA_OF[$st]}"
+  bench_move_lua "${LUA_OF[$st]}" "$S_CARDS" "$S_COLUMNS"
 done
 for route in $ROUTES; do
   for ((round = 1; round <= ROUNDS; round++)); do

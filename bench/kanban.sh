@@ -47,19 +47,7 @@ read -r -a COLS <<<"$COLUMNS"
 read -r -a CARD_IDS <<<"$CARDS"
 
 LUA=$STATE/move.lua
-{
-  echo "local cards = {$(printf '"%s",' "${CARD_IDS[@]}")}"
-  echo "local cols = {$(printf '"%s",' "${COLS[@]}")}"
-  cat <<'LUA'
-wrk.method = "PATCH"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  local card = cards[math.random(#cards)]
-  local col = cols[math.random(#cols)]
-  return wrk.format(nil, "/api/cards/" .. card .. "/move", nil, '{"toColumnId":"' .. col .. '"}')
-end
-LUA
-} >"$LUA"
+bench_move_lua "$LUA" "$CARDS" "$COLUMNS"
 
 run() {  # run NAME URL [wrk args...]: prints "NAME req/s p99 non2xx"
   local name=$1 url=$2; shift 2

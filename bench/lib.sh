@@ -27,3 +27,24 @@ bench_hello_up() {
   /usr/sbin/nginx -p "$MSKANBAN_NGINX_PREFIX" -c "$conf" -s reload
   sleep 0.5
 }
+
+# bench_move_lua FILE CARD-IDS COLUMN-IDS (space-separated): writes the wrk script that
+# moves a random card to the end of a random column (PATCH /api/cards/:id/move).
+bench_move_lua() {
+  local -a cards cols
+  read -r -a cards <<<"$2"
+  read -r -a cols <<<"$3"
+  {
+    echo "local cards = {$(printf '"%s",' "${cards[@]}")}"
+    echo "local cols = {$(printf '"%s",' "${cols[@]}")}"
+    cat <<'LUA'
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local card = cards[math.random(#cards)]
+  local col = cols[math.random(#cols)]
+  return wrk.format(nil, "/api/cards/" .. card .. "/move", nil, '{"toColumnId":"' .. col .. '"}')
+end
+LUA
+  } >"$1"
+}
