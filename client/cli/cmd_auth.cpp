@@ -48,6 +48,20 @@ Json kdf_json(const c::KdfParams &p) {
     return k;
 }
 
+Json password_body(const std::string &email, const std::string &auth_hash, const c::KdfParams &kdf,
+                   const std::vector<unsigned char> &kdf_salt, const std::vector<unsigned char> &auth_salt,
+                   const std::string &enc_private_key, const std::string &enc_symmetric_key) {
+    Json body = object();
+    body.set("email", email);
+    body.set("authHash", auth_hash);
+    body.set("kdf", kdf_json(kdf));
+    body.set("kdfSalt", c::b64url_encode(kdf_salt));
+    body.set("authSalt", c::b64url_encode(auth_salt));
+    body.set("encPrivateKey", enc_private_key);
+    body.set("encSymmetricKey", enc_symmetric_key);
+    return body;
+}
+
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash) {
     Json body = object();
     body.set("email", email);
@@ -113,15 +127,9 @@ Status cmd_register(Ctx &ctx) {
     if (!acct) return fail(kGeneral, "cannot create keys: " + acct.error().message);
     auto &a = acct.value();
 
-    Json body = object();
-    body.set("email", email);
-    body.set("authHash", a.auth_hash);
-    body.set("kdf", kdf_json(a.kdf));
-    body.set("kdfSalt", c::b64url_encode(a.kdf_salt));
-    body.set("authSalt", c::b64url_encode(a.auth_salt));
+    Json body = password_body(email, a.auth_hash, a.kdf, a.kdf_salt, a.auth_salt, a.enc_private_key,
+                              a.enc_symmetric_key);
     body.set("publicKey", a.public_key);
-    body.set("encPrivateKey", a.enc_private_key);
-    body.set("encSymmetricKey", a.enc_symmetric_key);
     body.set("encRecoveryBlob", a.enc_recovery_blob);
     body.set("encRecoveryPrivateKey", a.enc_recovery_private_key);
     body.set("recoveryVerifier", a.recovery_verifier);

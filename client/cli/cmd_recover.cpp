@@ -11,7 +11,6 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "crypto/b64url.hpp"
 #include "crypto/hierarchy.hpp"
 #include "login_flow.hpp"
 #include "prompt.hpp"
@@ -54,15 +53,9 @@ Status cmd_recover(Ctx &ctx) {
     if (!next) return fail(kGeneral, "cannot make a new recovery phrase: " + next.error().message);
     const c::PasswordWrap &w = wrap.value();
 
-    Json body = object();
-    body.set("email", email);
+    Json body = password_body(email, w.auth_hash, w.kdf, w.kdf_salt, w.auth_salt, w.enc_private_key,
+                              w.enc_symmetric_key);
     body.set("recoveryVerifier", opened.value().verifier);
-    body.set("authHash", w.auth_hash);
-    body.set("kdf", kdf_json(w.kdf));
-    body.set("kdfSalt", c::b64url_encode(w.kdf_salt));
-    body.set("authSalt", c::b64url_encode(w.auth_salt));
-    body.set("encPrivateKey", w.enc_private_key);
-    body.set("encSymmetricKey", w.enc_symmetric_key);
     body.set("encRecoveryBlob", next.value().enc_recovery_blob);
     body.set("encRecoveryPrivateKey", next.value().enc_recovery_private_key);
     body.set("newRecoveryVerifier", next.value().verifier);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "context.hpp"
 #include "crypto/kdf.hpp"
@@ -12,6 +13,11 @@ namespace mskanban::cli {
 
 // {"algorithm":"argon2id","memoryKiB":..,"iterations":..,"parallelism":..}
 Json kdf_json(const crypto::KdfParams &p);
+// The fields register and recover send for a password: email, authHash, kdf, kdfSalt,
+// authSalt, encPrivateKey and encSymmetricKey.
+Json password_body(const std::string &email, const std::string &auth_hash, const crypto::KdfParams &kdf,
+                   const std::vector<unsigned char> &kdf_salt, const std::vector<unsigned char> &auth_salt,
+                   const std::string &enc_private_key, const std::string &enc_symmetric_key);
 // POST /auth/login with an authHash; asks for a TOTP code on a terminal when the server
 // requires one. Returns the login response.
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash);

@@ -24,6 +24,15 @@ struct PasswordKeys {
     std::string kdf_salt, auth_salt, enc_private_key, enc_symmetric_key;
 };
 Result<PasswordKeys> password_keys(const json_t *body);
+// Copies them into a RegisterInput or RecoverInput (the same field names).
+template <class Input>
+void set_password_keys(Input &in, const PasswordKeys &k) {
+    in.kdf = k.kdf;
+    in.kdf_salt = k.kdf_salt;
+    in.auth_salt = k.auth_salt;
+    in.enc_private_key = k.enc_private_key;
+    in.enc_symmetric_key = k.enc_symmetric_key;
+}
 // "encRecoveryBlob", "encRecoveryPrivateKey" (envelopes) and the 32-byte verifier named
 // `verifier_name` (decoded).
 Result<RecoveryMaterial> recovery_material(const json_t *body, const char *verifier_name);

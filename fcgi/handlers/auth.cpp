@@ -48,11 +48,7 @@ Result<Response> post_register(Ctx &ctx) {
     if (!creds) return creds.error();
     auto keys = password_keys(b);
     if (!keys) return keys.error();
-    in.kdf = keys->kdf;
-    in.kdf_salt = keys->kdf_salt;
-    in.auth_salt = keys->auth_salt;
-    in.enc_private_key = keys->enc_private_key;
-    in.enc_symmetric_key = keys->enc_symmetric_key;
+    set_password_keys(in, *keys);
     auto pk = req_b64url_bytes(b, "publicKey", 32);
     if (!pk) return pk.error();
     in.public_key = *pk;
@@ -69,11 +65,11 @@ Result<Response> post_register(Ctx &ctx) {
     }
     auto user = register_user(ctx.tx(), ctx.svc.cfg, in);
     if (!user) return user.error();
-    return json_response(201, json_pack("{s:o}", "user", user_json(*user)));
     if (recovery) {
         auto st = store_recovery(ctx.tx(), ctx.svc.cfg, user->id, *recovery);
         if (!st) return st.error();
     }
+    return json_response(201, json_pack("{s:o}", "user", user_json(*user)));
 }
 
 Result<Response> post_login(Ctx &ctx) {

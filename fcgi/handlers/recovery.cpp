@@ -44,11 +44,7 @@ Result<Response> post_recovery(Ctx &ctx) {
     in.auth_hash = *b64url_decode(*auth);
     auto keys = password_keys(b);
     if (!keys) return keys.error();
-    in.kdf = keys->kdf;
-    in.kdf_salt = keys->kdf_salt;
-    in.auth_salt = keys->auth_salt;
-    in.enc_private_key = keys->enc_private_key;
-    in.enc_symmetric_key = keys->enc_symmetric_key;
+    set_password_keys(in, *keys);
     auto next = recovery_material(b, "newRecoveryVerifier");
     if (!next) return next.error();
     in.next = *next;
