@@ -83,6 +83,7 @@ static void ngx_http_mskanban_sub_start(ngx_http_mskanban_sub_t *sub);
 static void ngx_http_mskanban_sub_deliver(ngx_http_mskanban_sub_t *sub,
     ngx_http_mskanban_msg_t *msg);
 static void ngx_http_mskanban_sub_drop_pending(ngx_http_mskanban_sub_t *sub);
+static void ngx_http_mskanban_pending_free(ngx_http_mskanban_pending_t *p);
 static void ngx_http_mskanban_on_message(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd);
@@ -515,13 +516,7 @@ ngx_http_mskanban_sub_deliver(ngx_http_mskanban_sub_t *sub,
 static void
 ngx_http_mskanban_sub_drop_pending(ngx_http_mskanban_sub_t *sub)
 {
-    ngx_http_mskanban_pending_t  *p, *next;
-
-    for (p = sub->pending; p; p = next) {
-        next = p->next;
-        ngx_http_mskanban_msg_release(p->msg);
-        ngx_free(p);
-    }
+    ngx_http_mskanban_pending_free(sub->pending);
 
     sub->pending = NULL;
     sub->pending_last = &sub->pending;
@@ -1213,8 +1208,6 @@ ngx_http_mskanban_deliver_handler(ngx_event_t *ev)
 static void
 ngx_http_mskanban_board_drop_out(ngx_http_mskanban_board_t *board)
 {
-    ngx_http_mskanban_pending_t  *p, *next;
-
     if (!board->queued) {
         return;
     }
@@ -1224,11 +1217,7 @@ ngx_http_mskanban_board_drop_out(ngx_http_mskanban_board_t *board)
         board->walking = 0;
     }
 
-    for (p = board->out; p; p = next) {
-        next = p->next;
-        ngx_http_mskanban_msg_release(p->msg);
-        ngx_free(p);
-    }
+    ngx_http_mskanban_pending_free(board->out);
 
     board->out = NULL;
     board->out_last = &board->out;
@@ -1236,4 +1225,19 @@ ngx_http_mskanban_board_drop_out(ngx_http_mskanban_board_t *board)
     board->busy--;
 
     ngx_queue_remove(&board->deliveries_link);
+}
+
+
+/* releases and frees a list of held messages */
+
+static void
+ngx_http_mskanban_pending_free(ngx_http_mskanban_pending_t *p)
+{
+    ngx_http_mskanban_pending_t  *next;
+
+    for ( /* void */ ; p; p = next) {
+        next = p->next;
+        ngx_http_mskanban_msg_release(p->msg);
+        ngx_free(p);
+    }
 }
