@@ -8,6 +8,7 @@ use Test::More;
 use MSKanban::Test qw(envelope random_b64);
 use MSKanban::Kanban;
 use MSKanban::Totp qw(totp_code base32_decode);
+use MSKanban::Live;
 
 my $t = MSKanban::Test->new;
 my $k = MSKanban::Kanban->new($t);
@@ -52,11 +53,17 @@ is_deeply(live_row($alice->id), $before, 'nothing changed after the refusals');
 $t->ok_status($alice->get('/me'), 200, 'alice still signed in');
 
 # --- success: deleteOwnedWorkspaces ----------------------------------------------------
+# Alice follows bob's board live from her second session; the deletion closes the stream.
+my $nginx = MSKanban::Live::Nginx->new($t, name => 'del');
+my $stream = $nginx->stream("/api/boards/$board->{id}/live", user => $second);
+is($stream->status, 200, 'alice streams bob\'s board');
+select undef, undef, undef, 0.2;
 $r = $alice->delete('/me', { authHash => $alice->{authHash}, deleteOwnedWorkspaces => Mojo::JSON->true });
 $t->ok_status($r, 200, 'delete the account and the sole-owned workspace');
 is_deeply($r->{json}{deletedWorkspaces}, [$solo->{id}], 'the deleted workspaces are named');
 $t->error_is($alice->get('/me'), 401, 'UNAUTHORIZED', 'the session used has ended');
 $t->error_is($second->get('/me'), 401, 'UNAUTHORIZED', 'every other session has ended');
+ok($stream->wait_done(5), 'her live stream closed');
 
 # The database: every shredded column is gone.
 my $row = live_row($alice->id);
