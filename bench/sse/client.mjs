@@ -53,16 +53,18 @@ function rssKiB() {
   return sum;
 }
 
-// utime + stime of the workers, in seconds
+// utime + stime of the workers, in seconds (cpuSecs.user: utime alone)
 function cpuSecs() {
-  let ticks = 0;
+  let ticks = 0, user = 0;
   for (const pid of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]);   // fields 14 and 15 of proc(5)
+      user += Number(f[11]);
     } catch { /* worker gone */ }
   }
+  cpuSecs.user = user / HZ;
   return ticks / HZ;
 }
 
@@ -134,6 +136,10 @@ const subs = [];
 let open = 0;
 let failed = 0;
 let closedAfterOpen = 0;
+let reconnects = 0;
+let stopping = false;
+const RECONNECT = MODE === 'outage' && args.reconnect !== '0';
+const RETRY_MS = Number(args.retry ?? 1000);
 let lastDataAt = 0;
 // until nothing arrived for quietMs (the client may lag behind the server)
 async function quiet(quietMs, maxMs) {
@@ -145,6 +151,8 @@ const pubAt = new Map();   // seq -> publish time
 const latencies = new Map(); // seq -> [ms]
 
 function onEvent(s, ev) {
+  const id = /(?:^|\n)id: ([^\n]*)/.exec(ev);
+  if (id) s.lastId = id[1];
   const m = /\ndata: \{"seq":(\d+)/.exec('\n' + ev);
   if (!m) return;
   const seq = Number(m[1]);
@@ -189,15 +197,23 @@ function dechunk(s, chunk) {
   }
 }
 
-function subscribe(i, { reads = true } = {}) {
+// subscriber i; prev: the connection it replaces (an EventSource reconnecting with
+// Last-Event-ID after the server closed the stream; what it saw carries over)
+function subscribe(i, { reads = true } = {}, prev = null) {
   const opts = { port: PORT, host: '127.0.0.1' };
   if (SRCS > 1) opts.localAddress = `127.0.0.${1 + (i % SRCS)}`;
   const s = { sock: net.connect(opts), head: '', ok: false, buf: '', last: -1, count: 0, dups: 0,
-    seen: new Uint8Array(MAXSEQ), openedAt: 0, closedAt: 0, bytes: 0, chunked: false, left: 0 };
+    seen: new Uint8Array(MAXSEQ), openedAt: 0, closedAt: 0, bytes: 0, chunked: false, left: 0,
+    lastId: null, closes: 0 };
+  if (prev) {
+    for (const k of ['last', 'count', 'dups', 'seen', 'lastId']) s[k] = prev[k];
+    s.closes = prev.closes + 1;
+  }
   s.sock.setEncoding('latin1');
   s.sock.on('connect', () => {
     s.sock.write(`GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n` +
-      (args.cookie ? `Cookie: ${args.cookie}\r\n` : '') + '\r\n');
+      (args.cookie ? `Cookie: ${args.cookie}\r\n` : '') +
+      (s.lastId ? `Last-Event-ID: ${s.lastId}\r\n` : '') + '\r\n');
   });
   s.sock.on('data', (chunk) => {
     s.bytes += chunk.length;
@@ -230,10 +246,17 @@ function subscribe(i, { reads = true } = {}) {
   });
   s.sock.on('error', () => {});
   s.sock.on('close', () => {
-    if (s.ok) { open--; closedAfterOpen++; s.closedAt = now(); }
-    else if (!s.failedCounted) { s.failedCounted = true; failed++; }
+    if (s.ok) {
+      open--;
+      closedAfterOpen++;
+      s.closedAt = now();
+      if (RECONNECT && !stopping) {
+        reconnects++;
+        setTimeout(() => { if (!stopping) subscribe(i, { reads }, s); }, RETRY_MS * (1 + Math.random()));
+      }
+    } else if (!s.failedCounted) { s.failedCounted = true; failed++; }
   });
-  subs.push(s);
+  subs[i] = s;
   return s;
 }
 
@@ -295,6 +318,7 @@ if (MODE === 'fanout') {
     await sleep(500);
     const counts = subs.map((s) => s.count);
     const c0 = cpuSecs();
+    const u0 = cpuSecs.user;
     const t0 = now();
     for (let i = 0; i < CPUTICKS; i++) {
       const due = t0 + (i * 1000) / CPURATE;
@@ -306,7 +330,8 @@ if (MODE === 'fanout') {
     const c1 = cpuSecs();
     const delivered = subs.reduce((a, s, i) => a + s.count - counts[i], 0);
     result.cpu = { ticks: CPUTICKS, ratePerSec: CPURATE, delivered, expected: CPUTICKS * open,
-      secs: fix(c1 - c0, 3), usPerDelivery: fix(((c1 - c0) * 1e6) / Math.max(1, delivered), 3) };
+      secs: fix(c1 - c0, 3), usPerDelivery: fix(((c1 - c0) * 1e6) / Math.max(1, delivered), 3),
+      userUsPerDelivery: fix(((cpuSecs.user - u0) * 1e6) / Math.max(1, delivered), 3) };
   }
 
   // (3) a burst, as fast as it publishes
@@ -379,6 +404,7 @@ if (MODE === 'fanout') {
 
   // (1) kill -STOP: how long until the module says so in its log
   const openBeforeStop = open;
+  const closedBeforeStop = closedAfterOpen;
   const lines0 = logLines();
   ctl('stop');
   const ts = now();
@@ -395,7 +421,7 @@ if (MODE === 'fanout') {
   await sleep(3000);
   await quiet(2000, 30000);
   result.stop = { openBefore: openBeforeStop, noticedMs, waitedMaxMs: stopMax, noticeLine,
-    openAfter: open, closed: openBeforeStop - open };
+    openAfter: open, closed: closedAfterOpen - closedBeforeStop };
 
   // (2) restart Redis (SHUTDOWN, start again: the AOF keeps the board stream)
   const openBeforeRestart = open;
@@ -404,29 +430,32 @@ if (MODE === 'fanout') {
   ticking = false;
   await ticker;
   await quiet(3000, 60000);
-  // per stream: of the acked ticks published while it was open, which it missed
+  // per subscriber (across its reconnections): acked ticks from its first one on that it
+  // never got, and ticks it got twice
+  stopping = true;
   const acked = pub.acked;
-  let lostOpen = 0, lostClosed = 0, dups = 0, streamsWithLoss = 0;
+  let lost = 0, dups = 0, withLoss = 0, everClosed = 0, openNow = 0;
   for (const s of subs) {
-    if (!s.openedAt) continue;
+    if (!s || !(s.openedAt || s.closes)) continue;
     dups += s.dups;
+    if (s.closes || s.closedAt) everClosed++;
+    if (s.ok && !s.closedAt) openNow++;
     const from = s.seen.indexOf(1);
     if (from < 0) continue;
-    let lost = 0;
-    for (const q of acked) {
-      if (q < from || q >= MAXSEQ) continue;
-      if (!s.seen[q]) lost++;
-    }
-    if (lost) streamsWithLoss++;
-    if (s.closedAt) lostClosed += lost; else lostOpen += lost;
+    let l = 0;
+    for (const q of acked) if (q >= from && q < MAXSEQ && !s.seen[q]) l++;
+    if (l) withLoss++;
+    lost += l;
   }
-  result.restart = { openBefore: openBeforeRestart, openAfter: open, closed: openBeforeRestart - open,
+  result.restart = { openBefore: openBeforeRestart, openAtEnd: openNow,
+    streamsClosed: everClosed, reconnects, reconnect: RECONNECT,
     ticksPublished: seq, ticksAcked: acked.length, ticksRefused: pub.failed,
-    lostByOpenStreams: lostOpen, lostByClosedStreams: lostClosed, duplicates: dups, streamsWithLoss };
+    ticksLost: lost, duplicates: dups, subscribersWithLoss: withLoss };
 } else {
   throw new Error(`unknown --mode ${MODE}`);
 }
 
+stopping = true;
 console.log(JSON.stringify(result));
-for (const s of subs) s.sock.destroy();
+for (const s of subs) s?.sock.destroy();
 process.exit(0);

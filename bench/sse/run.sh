@@ -106,7 +106,7 @@ worker_processes $workers;
 worker_rlimit_nofile $NOFILE;
 daemon on;
 pid $p/nginx.pid;
-error_log $p/logs/error.log notice;
+error_log $p/logs/error.log ${LOG_LEVEL:-notice};
 events { worker_connections $conns; }
 http {
     access_log off;
@@ -190,7 +190,7 @@ perl -MJSON::PP -ne '
     printf "%-40s slow   %d non-readers, %d closed, RSS +%.1f KiB each at peak\n",
       $t, $x->{open}, $x->{nonReadersClosed}, $x->{rssKiB}{peakGrowthPerNonReader};
   } elsif ($x->{mode} eq "outage") {
-    printf "%-40s STOP: noticed after %s ms (%d closed); restart: %d of %d closed, %d lost (open), %d lost (closed), %d dup\n",
-      $t, $x->{stop}{noticedMs} // "never", $x->{stop}{closed}, $x->{restart}{closed}, $x->{restart}{openBefore},
-      $x->{restart}{lostByOpenStreams}, $x->{restart}{lostByClosedStreams}, $x->{restart}{duplicates};
+    printf "%-40s STOP: noticed after %s ms (%d closed); restart: %d of %d streams closed (%d reconnects), %d ticks lost, %d dup\n",
+      $t, $x->{stop}{noticedMs} // "never", $x->{stop}{closed}, $x->{restart}{streamsClosed}, $x->{restart}{openBefore},
+      $x->{restart}{reconnects}, $x->{restart}{ticksLost}, $x->{restart}{duplicates};
   }' "$OUT"
