@@ -29,14 +29,16 @@ function rssKiB(pids) {
 
 // utime + stime of the pids, in seconds (fields 14 and 15 of proc(5))
 function cpuSecs(pids) {
-  let ticks = 0;
+  let ticks = 0, user = 0;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]);
+      user += Number(f[11]);
     } catch { /* gone */ }
   }
+  cpuSecs.user = user / (cfg.hz ?? 100);   // utime alone, of the last call
   return ticks / (cfg.hz ?? 100);
 }
 
@@ -109,6 +111,7 @@ const reset = (measure) => {
 reset(true);
 const interval = 1000 / (cfg.rate || 1);
 const cpu0 = cpuSecs(cfg.pids);
+const user0 = cpuSecs.user;
 const redisCpu0 = cpuSecs(cfg.redisPids ?? []);
 const start = now();
 for (let i = 0; i < steady; i++) {
@@ -126,6 +129,7 @@ while (rooms.some((r) => r.got < expected) && now() < deadline) await sleep(20);
 const steadySecs = (now() - start) / 1000;
 await sleep(200);
 const cpuSteady = cpuSecs(cfg.pids) - cpu0;
+const userSteady = cpuSecs.user - user0;
 const redisCpuSteady = cpuSecs(cfg.redisPids ?? []) - redisCpu0;
 const lat = rooms.flatMap((r) => r.lat).sort((a, b) => a - b);
 const pct = (p) => lat.length ? +lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(2) : null;
@@ -158,6 +162,7 @@ console.log(JSON.stringify({
     secs: +steadySecs.toFixed(2),
     cpuSecs: +cpuSteady.toFixed(3),
     cpuUsPerDelivery: steadyDelivered ? +((cpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
+    userUsPerDelivery: steadyDelivered ? +((userSteady * 1e6) / steadyDelivered).toFixed(3) : null,
     redisCpuUsPerDelivery: cfg.redisPids?.length && steadyDelivered ? +((redisCpuSteady * 1e6) / steadyDelivered).toFixed(3) : null,
   },
   burst: {
