@@ -4,10 +4,12 @@
  *
  * A second nginx module in the same .so as ngx_http_mskanban_module, whose
  * Redis settings (mskanban_redis_*) it shares. "mskanban_ws" turns a
- * location into the relay: the upgrade redeems a one-shot ticket through
- * an internal subrequest to the core (ngx_http_mskanban_ws.c), the RFC 6455
- * handshake and framing are done here (ngx_http_mskanban_ws_handshake.c,
- * ngx_http_mskanban_ws_frame.c), and every message goes unchanged to every
+ * location into the relay (ngx_http_mskanban_ws_conf.c): the upgrade
+ * redeems a one-shot ticket through an internal request to the core
+ * (ngx_http_mskanban_ws_ticket.c), the RFC 6455 handshake and framing are
+ * done here (ngx_http_mskanban_ws_handshake.c, ngx_http_mskanban_ws_frame.c),
+ * the transport in ngx_http_mskanban_ws.c, counters in
+ * ngx_http_mskanban_ws_status.c, and every message goes unchanged to every
  * other connection of the room on any worker and host through Redis
  * pub/sub (ngx_http_mskanban_ws_room.c). The relay stores no message and
  * looks at one only for a viewer's connection, which may send nothing but
@@ -172,7 +174,19 @@ extern ngx_module_t                   ngx_http_mskanban_ws_module;
 extern ngx_http_mskanban_ws_stats_t  *ngx_http_mskanban_ws_stats;
 
 
+/* ngx_http_mskanban_ws_ticket.c */
+ngx_int_t ngx_http_mskanban_ws_scrub_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mskanban_ws_access_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mskanban_ws_refuse(ngx_http_request_t *r,
+    ngx_uint_t status);
+
+/* ngx_http_mskanban_ws_status.c */
+ngx_int_t ngx_http_mskanban_ws_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+ngx_int_t ngx_http_mskanban_ws_status_handler(ngx_http_request_t *r);
+
 /* ngx_http_mskanban_ws.c */
+ngx_int_t ngx_http_mskanban_ws_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mskanban_ws_send(ngx_http_mskanban_ws_t *ws,
     ngx_http_mskanban_ws_msg_t *msg);
 void ngx_http_mskanban_ws_close(ngx_http_mskanban_ws_t *ws, ngx_uint_t code);
