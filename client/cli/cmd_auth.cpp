@@ -62,13 +62,18 @@ Json password_body(const std::string &email, const std::string &auth_hash, const
     return body;
 }
 
+std::string totp_given(const Ctx &ctx) {
+    std::string totp = ctx.args.get("totp");
+    if (totp.empty())
+        if (const char *e = std::getenv("MSKANBAN_TOTP"); e && *e) totp = e;
+    return totp;
+}
+
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash) {
     Json body = object();
     body.set("email", email);
     body.set("authHash", auth_hash);
-    std::string totp = ctx.args.get("totp");
-    if (totp.empty())
-        if (const char *e = std::getenv("MSKANBAN_TOTP"); e && *e) totp = e;
+    std::string totp = totp_given(ctx);
     if (!totp.empty()) body.set("totp", totp);
     auto r = ctx.api->post("/auth/login", body);
     if (!r && r.failure().api_code == "TOTP_REQUIRED" && totp.empty() && have_tty()) {
@@ -150,9 +155,7 @@ Status cmd_register(Ctx &ctx) {
     return finish_login(ctx, email, a.master_key, login.value());
 }
 
-Status cmd_login(Ctx &ctx) {
-    std::string email = ctx.args.pos.empty() ? ctx.state->email : ctx.args.pos[0];
-    if (email.empty() || ctx.args.pos.size() > 1) return fail(kUsage, "usage: mskanban login EMAIL");
+Outcome<c::Unlocked> unlock_with_password(Ctx &ctx, const std::string &email) {
     Json init_body = object();
     init_body.set("email", email);
     auto init = ctx.api->post("/auth/login-init", init_body);
@@ -168,7 +171,14 @@ Status cmd_login(Ctx &ctx) {
     auto unlocked = c::unlock(pw.value(), kdf_salt.value(), auth_salt.value(), kdf.value());
     c::wipe_string(pw.value());
     if (!unlocked) return fail(kGeneral, "key derivation failed: " + unlocked.error().message);
+    return std::move(unlocked.value());
+}
 
+Status cmd_login(Ctx &ctx) {
+    std::string email = ctx.args.pos.empty() ? ctx.state->email : ctx.args.pos[0];
+    if (email.empty() || ctx.args.pos.size() > 1) return fail(kUsage, "usage: mskanban login EMAIL");
+    auto unlocked = unlock_with_password(ctx, email);
+    if (!unlocked) return unlocked.failure();
     auto login = post_login(ctx, email, unlocked.value().auth_hash);
     if (!login) return login.failure();
     return finish_login(ctx, email, unlocked.value().master_key, login.value());

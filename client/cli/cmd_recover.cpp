@@ -8,6 +8,12 @@
 // /auth/recovery proves the old phrase with its verifier and swaps everything in one
 // transaction (every session ends, TOTP is turned off, security keys are removed). The
 // new phrase is printed once, on stderr, and the command logs in with the new password.
+//
+// mskanban recovery rotate: the signed-in user replaces the phrase (or sets one, for an
+// account registered before recovery verifiers existed). The password gives the authHash,
+// a NEW phrase wraps the session's USK and secret key, and PUT /me/recovery stores the
+// wraps and the verifier (with a TOTP code when two-factor login is on); the old phrase
+// stops working.
 #include <iostream>
 
 #include "commands.hpp"
@@ -18,6 +24,29 @@
 namespace mskanban::cli {
 
 namespace c = mskanban::crypto;
+
+namespace {
+
+// The phrase goes to the terminal only: stderr, so `--json > file` never captures it.
+void show_new_phrase(const std::string &what_happened, const std::string &phrase) {
+    std::cerr << "\n" << what_happened
+              << "\nYour NEW recovery phrase (shown once; the old one no longer works):\n\n    " << phrase << "\n\n";
+}
+
+// The TOTP code PUT /me/recovery needs when two-factor login is on: --totp, MSKANBAN_TOTP
+// or a prompt. Asked before the request, because a request without one counts as a
+// failed login.
+Outcome<std::string> totp_if_enabled(Ctx &ctx) {
+    auto me = ctx.api->get("/me");
+    if (!me) return me.failure();
+    if (!unwrap_object(me.value(), "user").boolean("totpEnabled")) return std::string();
+    std::string code = totp_given(ctx);
+    if (!code.empty()) return code;
+    if (!have_tty()) return fail(kUsage, "two-factor login is on: pass --totp CODE or set MSKANBAN_TOTP");
+    return read_line_tty("TOTP code: ");
+}
+
+}  // namespace
 
 Status cmd_recover(Ctx &ctx) {
     if (ctx.args.pos.size() != 1) return fail(kUsage, "usage: mskanban recover EMAIL");
@@ -66,13 +95,39 @@ Status cmd_recover(Ctx &ctx) {
         return r.failure();
     }
 
-    // The phrase goes to the terminal only: stderr, so `--json > file` never captures it.
-    std::cerr << "\nAccount recovered: every other session has ended, two-factor login is off (enroll again)."
-                 "\nYour NEW recovery phrase (shown once; the old one no longer works):\n\n    "
-              << next.value().phrase << "\n\n";
+    show_new_phrase("Account recovered: every other session has ended, two-factor login is off (enroll again).",
+                    next.value().phrase);
     auto login = post_login(ctx, email, w.auth_hash);
     if (!login) return login.failure();
     return finish_login(ctx, email, w.master_key, login.value());
+}
+
+Status cmd_recovery_rotate(Ctx &ctx) {
+    if (!ctx.args.pos.empty()) return fail(kUsage, "usage: mskanban recovery rotate [--totp CODE]");
+    const SessionState &s = *ctx.state;
+    auto totp = totp_if_enabled(ctx);
+    if (!totp) return totp.failure();
+    auto unlocked = unlock_with_password(ctx, s.email);
+    if (!unlocked) return unlocked.failure();
+    auto next = c::new_recovery(s.usk, s.private_key);
+    if (!next) return fail(kGeneral, "cannot make a new recovery phrase: " + next.error().message);
+
+    Json body = object();
+    body.set("authHash", unlocked.value().auth_hash);
+    if (!totp.value().empty()) body.set("totp", totp.value());
+    body.set("encRecoveryBlob", next.value().enc_recovery_blob);
+    body.set("encRecoveryPrivateKey", next.value().enc_recovery_private_key);
+    body.set("recoveryVerifier", next.value().verifier);
+    auto r = ctx.api->call("PUT", "/me/recovery", body);
+    if (!r) {
+        if (r.failure().http_status == 403)
+            return fail(kAuth, "recovery phrase not changed (wrong password or TOTP code?): " + r.failure().message);
+        return r.failure();
+    }
+    show_new_phrase("Recovery phrase replaced.", next.value().phrase);
+    if (ctx.json) std::cout << "{\"recoveryPhraseRotated\": true}\n";
+    else std::cout << "Recovery phrase replaced; write the new one down (it is on stderr above).\n";
+    return ok_status();
 }
 
 }  // namespace mskanban::cli

@@ -9,6 +9,7 @@ const std::vector<Command> &command_table() {
         {"login", "", "EMAIL [--totp CODE]", "log in and keep the session in the session file", cmd_login, false},
         {"logout", "", "", "end the session and delete the session file", cmd_logout, false},
         {"recover", "", "EMAIL [--phrase-file FILE]", "new password from the recovery phrase (prints a new phrase), then log in", cmd_recover, false},
+        {"recovery", "rotate", "[--totp CODE]", "replace the recovery phrase (asks for the password; prints the new phrase)", cmd_recovery_rotate, true},
         {"whoami", "", "", "show the account and session", cmd_whoami, true},
         {"2fa", "enroll", "[--code CODE]", "enable TOTP: shows a QR code, then asks for a code", cmd_2fa_enroll, true},
         {"2fa", "disable", "[--code CODE]", "disable TOTP (needs a current code)", cmd_2fa_disable, true},

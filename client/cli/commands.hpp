@@ -28,6 +28,7 @@ Status cmd_register(Ctx &);
 Status cmd_login(Ctx &);
 Status cmd_logout(Ctx &);
 Status cmd_recover(Ctx &);
+Status cmd_recovery_rotate(Ctx &);
 Status cmd_whoami(Ctx &);
 Status cmd_2fa_enroll(Ctx &);
 Status cmd_2fa_disable(Ctx &);

@@ -1,10 +1,11 @@
-// The login steps that register, login and recover share (cmd_auth.cpp).
+// The login steps that register, login, recover and `recovery rotate` share (cmd_auth.cpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "context.hpp"
+#include "crypto/hierarchy.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/secret.hpp"
 #include "json.hpp"
@@ -18,6 +19,12 @@ Json kdf_json(const crypto::KdfParams &p);
 Json password_body(const std::string &email, const std::string &auth_hash, const crypto::KdfParams &kdf,
                    const std::vector<unsigned char> &kdf_salt, const std::vector<unsigned char> &auth_salt,
                    const std::string &enc_private_key, const std::string &enc_symmetric_key);
+// POST /auth/login-init for the salts and KDF parameters, then the password (prompt,
+// MSKANBAN_PASSWORD or --password-file) gives the Master Key and authHash. Used by login
+// and `recovery rotate`.
+Outcome<crypto::Unlocked> unlock_with_password(Ctx &ctx, const std::string &email);
+// The TOTP code from --totp or MSKANBAN_TOTP; empty when neither is set.
+std::string totp_given(const Ctx &ctx);
 // POST /auth/login with an authHash; asks for a TOTP code on a terminal when the server
 // requires one. Returns the login response.
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash);
