@@ -7,6 +7,7 @@
 #include "login_guard.hpp"
 #include "timeutil.hpp"
 #include "totp.hpp"
+#include "webauthn.hpp"
 #include "workspaces.hpp"
 
 namespace msk {
@@ -84,6 +85,7 @@ Result<DeletionResult> delete_account(Tx &tx, Redis &redis, const Config &cfg, c
     revoke_all_sessions(tx, redis, user_id);
     tx.exec_prepared("deletion_sessions_forget", user_id);
     tx.exec_prepared("deletion_idempotency_delete", user_id);
+    webauthn_delete_all(tx, user_id);
     tx.exec_prepared("deletion_shred_user", user_id);
     // Any connection the per-session notices missed (a relay socket of a session that
     // ended an instant ago) closes on the user-wide one.

@@ -12,6 +12,7 @@ struct Section {
 };
 constexpr Section kSections[] = {
     {"sessions", "export_sessions"},
+    {"webauthnCredentials", "export_webauthn_credentials"},
     {"workspaces", "export_workspaces"},
     {"members", "export_members"},
     {"boards", "export_boards"},

@@ -33,6 +33,9 @@ my $card = $k->card($alice, $col->{id});
 my $comment = $alice->post("/cards/$card->{id}/comments", { encBody => envelope() });
 $t->ok_status($comment, 201, 'alice comments in the shared workspace');
 my $comment_id = $comment->{json}{comment}{id};
+my $has_webauthn = $dbh->selectrow_array(q{SELECT to_regclass('webauthn_credentials')});
+$dbh->do(q{INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, cose_alg)
+           VALUES ('cwa' || ?, ?, ?, ?, -7)}, undef, $$, $alice->id, random_b64(32), random_b64(65)) if $has_webauthn;
 my $before = live_row($alice->id);
 
 # --- errors: nothing changes ------------------------------------------------------------
@@ -79,7 +82,7 @@ is($t->count_rows('SELECT 1 FROM sessions WHERE user_id = $1 AND (revoked_at IS 
     0, 'sessions revoked, no address hash or user agent');
 is($t->count_rows('SELECT 1 FROM idempotency_keys WHERE user_id = $1', $alice->id), 0, 'no stored responses');
 is($t->count_rows(q{SELECT 1 FROM webauthn_credentials WHERE user_id = $1}, $alice->id), 0, 'no WebAuthn credentials')
-    if $dbh->selectrow_array(q{SELECT to_regclass('webauthn_credentials')});
+    if $has_webauthn;
 
 # Login-init answers as for an unknown email: same shape, deterministic, new salts.
 my $c = $t->client;

@@ -33,6 +33,9 @@ my $tpl = $made->($alice->post("/boards/$board->{id}/card-templates", { encBody 
 my $bws = $k->workspace($bob);
 my $bboard = $k->board($bob, $bws->{id});
 
+$dbh->do(q{INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, cose_alg)
+           VALUES ('cwx' || ?, ?, ?, ?, -8)}, undef, $$, $alice->id, random_b64(32), random_b64(32));
+
 $t->error_is($t->client->get('/me/export'), 401, 'UNAUTHORIZED', 'no session');
 
 my $r = $alice->get('/me/export');
@@ -61,6 +64,7 @@ ok($ids{milestones}{ $ms->{id} }, 'the milestone');
 ok($ids{customFields}{ $field->{id} }, 'the custom field');
 ok($ids{templates}{ $tpl->{id} }, 'the template');
 ok(scalar(keys %{ $ids{sessions} }) >= 1, 'sessions');
+is($ids{webauthnCredentials}{"cwx$$"}{coseAlg}, -8, 'the security keys');
 ok(!exists $doc->{sessions}[0]{tokenHash} && !exists $doc->{sessions}[0]{ipHash}, 'no token or address hash');
 ok(scalar(grep { $_->{verb} eq 'CARD_CREATED' } @{ $doc->{activity} }), 'what the user did');
 ok(!$ids{workspaces}{ $bws->{id} } && !$ids{boards}{ $bboard->{id} }, 'nothing of a workspace the user is not in');

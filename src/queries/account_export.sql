@@ -35,6 +35,14 @@ SELECT json_build_object('id', s.id, 'createdAt', msk_iso(s.created_at), 'lastSe
                          'userAgent', s.user_agent)::text
 FROM sessions s WHERE s.user_id = $1 ORDER BY s.created_at, s.id
 
+-- name: export_webauthn_credentials
+-- The user's security keys (WebAuthn): nothing here is secret (sql/016_webauthn.sql).
+DECLARE export_rows NO SCROLL CURSOR FOR
+SELECT json_build_object('id', k.id, 'credentialId', k.credential_id, 'publicKey', k.public_key,
+                         'coseAlg', k.cose_alg, 'signCount', k.sign_count, 'createdAt', msk_iso(k.created_at),
+                         'lastUsedAt', msk_iso(k.last_used_at))::text
+FROM webauthn_credentials k WHERE k.user_id = $1 ORDER BY k.created_at, k.id
+
 -- name: export_workspaces
 -- The workspaces with the user's membership: role and their sealed or wrapped copy of the
 -- Workspace Key.
