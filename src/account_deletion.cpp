@@ -14,8 +14,9 @@ namespace msk {
 
 namespace {
 
-// The fresh login the deletion needs: the authHash, then the TOTP code when TOTP is on.
-// A wrong one counts as a failed login of the account.
+// The fresh login the deletion needs: the authHash, then the second factor: a step-up
+// assertion of a security key (src/webauthn.hpp) or, when TOTP is on, a TOTP code (the
+// only choice when the account has no key). A wrong one counts as a failed login.
 Status check_fresh_login(Tx &tx, Redis &redis, const Config &cfg, const SessionAuth &auth, const DeletionInput &in,
                          const std::string &fkey, int64_t now) {
     auto backoff = check_backoff(redis, cfg, fkey, now);
@@ -26,7 +27,20 @@ Status check_fresh_login(Tx &tx, Redis &redis, const Config &cfg, const SessionA
         record_failure(redis, fkey, cfg, now);
         return forbidden("\"authHash\" is wrong");
     }
-    if (r[0]["totp_secret"].is_null()) return ok_status();
+    bool totp_on = !r[0]["totp_secret"].is_null();
+    if (in.webauthn) {
+        auto st = webauthn_step_up_verify(tx, redis, cfg, auth.user_id, *in.webauthn);
+        if (st || st.error().status != 401) return st;
+        record_failure(redis, fkey, cfg, now);
+        return forbidden(st.error().message);
+    }
+    if (!(totp_on && in.totp) && webauthn_has_keys(tx, auth.user_id))
+        return Error{403, "WEBAUTHN_REQUIRED",
+                     std::string("the account has a security key: \"webauthn\" (an assertion of a challenge from "
+                                 "POST /me/webauthn/challenge)") +
+                         (totp_on ? " or \"totp\" is required" : " is required"),
+                     {}};
+    if (!totp_on) return ok_status();
     if (!in.totp) return Error{403, "TOTP_REQUIRED", "TOTP is on: \"totp\" (a current code) is required", {}};
     auto secret = open_at_rest(cfg.at_rest_key, "totp:" + auth.user_id, r[0]["totp_secret"].as<std::string>());
     if (!secret) return internal("stored TOTP secret cannot be opened (wrong at_rest_key?)");

@@ -15,6 +15,7 @@
 #include "db.hpp"
 #include "error.hpp"
 #include "sessions.hpp"
+#include "webauthn.hpp"
 
 namespace msk {
 
@@ -26,6 +27,7 @@ constexpr int kDeletedAccountRetentionDays = 30;
 struct DeletionInput {
     std::string auth_hash;  // decoded, 32 bytes
     std::optional<std::string> totp;
+    std::optional<WebauthnAssertion> webauthn;  // from POST /me/webauthn/challenge
     bool delete_owned_workspaces = false;
 };
 
@@ -33,9 +35,11 @@ struct DeletionResult {
     std::vector<std::string> deleted_workspaces;
 };
 
-// Deletes the signed-in account. 403 for a wrong authHash or TOTP code (each counts as a
-// failed login of the account: backoff and lock apply), 403 TOTP_REQUIRED without a code
-// when TOTP is on, 429 while the account waits, 503 without Redis; 409 naming the
+// Deletes the signed-in account. 403 for a wrong authHash, TOTP code or security-key
+// assertion (each counts as a failed login of the account: backoff and lock apply); the
+// second factor is a step-up assertion when the account has a key (or the TOTP code when
+// TOTP is on too): 403 WEBAUTHN_REQUIRED without either, 403 TOTP_REQUIRED without a code
+// when TOTP is the only factor; 429 while the account waits, 503 without Redis; 409 naming the
 // workspaces where the user is the only owner, unless `delete_owned_workspaces` (they are
 // then deleted as DELETE /workspaces/:id deletes them). Revocations and tick-stream
 // deletions are published after commit.

@@ -13,6 +13,7 @@ namespace {
 
 constexpr const char *kRegister = "register";
 constexpr const char *kLogin = "login";
+constexpr const char *kStepUp = "step-up";
 
 // Challenges are stored under a hash of their value, so one lookup finds a challenge
 // from the clientDataJSON that carries it; the value says whose it is and for what.
@@ -136,11 +137,15 @@ bool webauthn_has_keys(Tx &tx, const std::string &user_id) {
     return tx.exec_prepared("webauthn_count", user_id)[0]["n"].as<int64_t>() > 0;
 }
 
-Result<WebauthnOffer> webauthn_login_offer(Redis &redis, const Config &cfg, const std::string &user_id,
-                                           const std::vector<std::string> &credential_ids) {
+namespace {
+
+// The assertion ceremony, for login or for a step-up: an offer's challenge is bound to
+// the user and the purpose, so a login challenge cannot be spent on a step-up or back.
+Result<WebauthnOffer> assertion_offer(Redis &redis, const Config &cfg, const char *purpose,
+                                      const std::string &user_id, const std::vector<std::string> &credential_ids) {
     WebauthnOffer o;
     o.policy = webauthn_policy(cfg);
-    auto challenge = new_challenge(redis, cfg, kLogin, user_id);
+    auto challenge = new_challenge(redis, cfg, purpose, user_id);
     if (!challenge) return challenge.error();
     o.challenge = *challenge;
     o.allow = credential_ids;
@@ -148,10 +153,10 @@ Result<WebauthnOffer> webauthn_login_offer(Redis &redis, const Config &cfg, cons
     return o;
 }
 
-Status webauthn_login_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
-                             const WebauthnAssertion &a) {
+Status assertion_verify(Tx &tx, Redis &redis, const Config &cfg, const char *purpose, const std::string &user_id,
+                        const WebauthnAssertion &a) {
     RpPolicy policy = webauthn_policy(cfg);
-    auto challenge = spend_challenge(redis, a.client_data_json, kLogin, user_id, 401);
+    auto challenge = spend_challenge(redis, a.client_data_json, purpose, user_id, 401);
     if (!challenge) return challenge.error();
     auto cd = check_client_data(a.client_data_json, "webauthn.get", *challenge, policy);
     if (!cd) return unauthorized(cd.error().message);
@@ -167,6 +172,29 @@ Status webauthn_login_verify(Tx &tx, Redis &redis, const Config &cfg, const std:
         return unauthorized("the security key's sign count did not increase (a cloned key or a replayed assertion)");
     tx.exec_prepared("webauthn_used", r[0]["id"].as<std::string>(), static_cast<int64_t>(*count));
     return ok_status();
+}
+
+}  // namespace
+
+Result<WebauthnOffer> webauthn_login_offer(Redis &redis, const Config &cfg, const std::string &user_id,
+                                           const std::vector<std::string> &credential_ids) {
+    return assertion_offer(redis, cfg, kLogin, user_id, credential_ids);
+}
+
+Status webauthn_login_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                             const WebauthnAssertion &a) {
+    return assertion_verify(tx, redis, cfg, kLogin, user_id, a);
+}
+
+Result<WebauthnOffer> webauthn_step_up_offer(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id) {
+    auto ids = webauthn_credential_ids(tx, user_id);
+    if (ids.empty()) return not_found("the account has no security key");
+    return assertion_offer(redis, cfg, kStepUp, user_id, ids);
+}
+
+Status webauthn_step_up_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                               const WebauthnAssertion &a) {
+    return assertion_verify(tx, redis, cfg, kStepUp, user_id, a);
 }
 
 }  // namespace msk

@@ -80,4 +80,11 @@ struct WebauthnAssertion {
 Status webauthn_login_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
                              const WebauthnAssertion &a);
 
+// The same ceremony as a step-up for a sensitive action of a signed-in user (DELETE /me):
+// POST /me/webauthn/challenge gets an offer (404 when the account has no key) whose
+// challenge only webauthn_step_up_verify accepts, checked exactly as at login.
+Result<WebauthnOffer> webauthn_step_up_offer(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id);
+Status webauthn_step_up_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                               const WebauthnAssertion &a);
+
 }  // namespace msk

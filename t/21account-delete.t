@@ -36,6 +36,10 @@ my $comment_id = $comment->{json}{comment}{id};
 my $has_webauthn = $dbh->selectrow_array(q{SELECT to_regclass('webauthn_credentials')});
 $dbh->do(q{INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, cose_alg)
            VALUES ('cwa' || ?, ?, ?, ?, -7)}, undef, $$, $alice->id, random_b64(32), random_b64(65)) if $has_webauthn;
+# That key cannot sign, so alice turns TOTP on as well: with both, a TOTP code is the second
+# factor DELETE /me takes instead of an assertion (the key's step-up is in t/22webauthn.t).
+my $asecret = base32_decode($alice->post('/auth/2fa/enroll')->{json}{secret});
+$t->ok_status($alice->post('/auth/2fa/verify', { code => totp_code($asecret, time - 30) }), 200, 'alice enables TOTP');
 my $before = live_row($alice->id);
 
 # --- errors: nothing changes ------------------------------------------------------------
@@ -48,7 +52,9 @@ $t->error_is($alice->delete('/me', { authHash => $alice->{authHash}, deleteOwned
 $t->error_is($alice->request(DELETE => '/me', '{"authHash":"x"}', { 'Content-Type' => 'text/plain' }), 415,
     'UNSUPPORTED_MEDIA_TYPE', 'not JSON');
 $t->error_is($alice->delete('/me', { authHash => random_b64(32) }), 403, 'FORBIDDEN', 'wrong authHash');
-my $r = $alice->delete('/me', { authHash => $alice->{authHash} });
+$t->error_is($alice->delete('/me', { authHash => $alice->{authHash} }), 403, $has_webauthn ? 'WEBAUTHN_REQUIRED' : 'TOTP_REQUIRED',
+    'no second factor');
+my $r = $alice->delete('/me', { authHash => $alice->{authHash}, totp => totp_code($asecret) });
 $t->error_is($r, 409, 'CONFLICT', 'the only owner of a workspace');
 like($r->{json}{error}{message}, qr/\Q$solo->{id}\E/, '409 names the workspace');
 unlike($r->{json}{error}{message}, qr/\Q$shared->{id}\E/, '...and not the one bob owns');
@@ -61,7 +67,7 @@ my $nginx = MSKanban::Live::Nginx->new($t, name => 'del');
 my $stream = $nginx->stream("/api/boards/$board->{id}/live", user => $second);
 is($stream->status, 200, 'alice streams bob\'s board');
 select undef, undef, undef, 0.2;
-$r = $alice->delete('/me', { authHash => $alice->{authHash}, deleteOwnedWorkspaces => Mojo::JSON->true });
+$r = $alice->delete('/me', { authHash => $alice->{authHash}, totp => totp_code($asecret), deleteOwnedWorkspaces => Mojo::JSON->true });
 $t->ok_status($r, 200, 'delete the account and the sole-owned workspace');
 is_deeply($r->{json}{deletedWorkspaces}, [$solo->{id}], 'the deleted workspaces are named');
 $t->error_is($alice->get('/me'), 401, 'UNAUTHORIZED', 'the session used has ended');
@@ -105,6 +111,13 @@ is($cm->{json}{comments}[0]{authorId}, $alice->id, 'the comment keeps its author
 $t->ok_status($bob->get("/cards/$card->{id}"), 200, 'bob reads the card alice made');
 my $members = $bob->get("/workspaces/$shared->{id}/members");
 is_deeply([map { $_->{userId} } @{ $members->{json}{members} }], [$bob->id], 'alice is no longer listed as a member');
+# A member row left pointing at the tombstone (NULL email) is not listed either (was a 500).
+$dbh->do(q{INSERT INTO workspace_members (workspace_id, user_id, role, enc_workspace_key) VALUES (?, ?, 'member', ?)},
+    undef, $shared->{id}, $alice->id, MSKanban::Kanban::sealed_key());
+$members = $bob->get("/workspaces/$shared->{id}/members");
+$t->ok_status($members, 200, 'the member list with a row of a deleted account');
+is_deeply([map { $_->{userId} } @{ $members->{json}{members} }], [$bob->id], 'the deleted account is not listed');
+$dbh->do('DELETE FROM workspace_members WHERE user_id = ?', undef, $alice->id);
 
 # The email can register a new, unrelated account.
 my $again = $t->client->post('/auth/register', $t->registration(email => $alice->email));

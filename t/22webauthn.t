@@ -3,7 +3,8 @@
 # "packed" attestation) that lets each check be hit on purpose: bad input (error shape,
 # nothing stored), no session, a challenge spent by a failed attempt, an expired
 # challenge, another user's challenge or key, a wrong origin or rp id, a missing UP flag,
-# a sign count that does not grow, TOTP as the alternative, and the login backoff.
+# a sign count that does not grow, TOTP as the alternative, and the login backoff; and
+# the same assertion as the step-up DELETE /me needs (POST /me/webauthn/challenge).
 # The same flows in Chromium with its virtual authenticator: t/23webauthn-browser.t.
 use strict;
 use warnings;
@@ -12,6 +13,7 @@ use IPC::Open2;
 use Digest::SHA qw(sha256_hex hmac_sha256_hex);
 use Mojo::JSON qw(encode_json decode_json true false);
 use MSKanban::Test;
+use MSKanban::Kanban;
 use MSKanban::Totp qw(totp_code base32_decode);
 
 my $t = MSKanban::Test->new;
@@ -240,5 +242,73 @@ is(keys_of($other), 1, 'the other user has a key');
 $t->dbh->do('DELETE FROM users WHERE id = ?', undef, $other->id);
 is($t->count_rows('SELECT 1 FROM webauthn_credentials WHERE credential_id = ?', $theirs->{credentialId}), 0,
     'keys go with the account row');
+
+# --- step-up for DELETE /me (POST /me/webauthn/challenge) -------------------------------------
+# An account whose second factor is a key cannot be deleted with the password alone.
+sub step_up {
+    my ($u, $key, %opt) = @_;
+    my $challenge = $opt{challenge} // $u->post('/me/webauthn/challenge')->{json}{webauthn}{challenge};
+    return soft(op => 'get', key => $key->{key}, alg => $key->{alg}, credentialId => $key->{credentialId},
+        challenge => $challenge, %opt);
+}
+sub account_row { $t->dbh->selectrow_hashref('SELECT deleted_at, email, auth_hash FROM users WHERE id = ?', undef, $_[0]->id) }
+
+$t->error_is($anon->post('/me/webauthn/challenge'), 401, 'UNAUTHORIZED', 'step-up challenge without a session');
+my $kx = $t->user;
+$t->error_is($kx->post('/me/webauthn/challenge'), 404, 'NOT_FOUND', 'no key: no step-up challenge');
+my $kk = register_key($kx);
+my $su = $kx->post('/me/webauthn/challenge');
+$t->ok_status($su, 200, 'step-up challenge');
+is_deeply([map { $_->{id} } @{ $su->{json}{webauthn}{allowCredentials} }], [$kk->{credentialId}], 'it names the key');
+is($su->{json}{webauthn}{rpId}, $rp, 'step-up rp id');
+my $login_ttl = redis('TTL', challenge_key(offer($kx)->{json}{webauthn}{challenge}));
+my $su_ttl = redis('TTL', challenge_key($su->{json}{webauthn}{challenge}));
+ok($su_ttl > 0 && abs($su_ttl - $login_ttl) <= 1, "the challenge lives in Redis as long as a login one ($su_ttl s)");
+
+my $del = sub { $kx->delete('/me', { authHash => $kx->{authHash}, %{ $_[0] // {} } }) };
+$r = $del->();
+$t->error_is($r, 403, 'WEBAUTHN_REQUIRED', 'DELETE /me without an assertion');
+like($r->{json}{error}{message}, qr{/me/webauthn/challenge}, 'the answer says where the challenge is');
+$t->error_is($del->({ webauthn => step_up($kx, $kk, signCount => 1, challenge => offer($kx)->{json}{webauthn}{challenge}) }),
+    403, 'FORBIDDEN', 'a login challenge is not a step-up challenge');
+$t->error_is($del->({ webauthn => step_up($kx, $kk, signCount => 1, origin => 'http://evil.localhost:1') }), 403,
+    'FORBIDDEN', 'a step-up assertion from another origin');
+$t->error_is($del->({ webauthn => step_up($kx, { %$theirs, credentialId => $kk->{credentialId} }, signCount => 1) }), 403,
+    'FORBIDDEN', 'a step-up signature that does not verify');
+$t->error_is($del->({ webauthn => step_up($kx, $kk, signCount => 1) }), 429, 'RATE_LIMITED',
+    'refused assertions count as failed logins: the account waits');
+clear_failures($kx->email);
+ok(!account_row($kx)->{deleted_at}, 'nothing deleted');
+is(keys_of($kx), 1, 'the key is still there');
+
+# A valid assertion whose request fails (a sole-owned workspace: 409) has spent its challenge.
+$t->ok_status(scalar assert_login($kx, $kk, signCount => 5), 200, 'a login stores sign count 5');
+MSKanban::Kanban->new($t)->workspace($kx);
+my $sa = step_up($kx, $kk, signCount => 6);
+$t->error_is($del->({ webauthn => $sa }), 409, 'CONFLICT', 'a valid assertion, but a sole-owned workspace');
+$t->error_is($del->({ webauthn => $sa, deleteOwnedWorkspaces => true }), 403, 'FORBIDDEN',
+    'the same assertion again is refused (replay)');
+clear_failures($kx->email);
+$t->error_is($del->({ webauthn => step_up($kx, $kk, signCount => 5), deleteOwnedWorkspaces => true }), 403, 'FORBIDDEN',
+    'a step-up sign count that did not grow is refused');
+clear_failures($kx->email);
+ok(!account_row($kx)->{deleted_at}, 'still nothing deleted');
+$r = $del->({ webauthn => step_up($kx, $kk, signCount => 7), deleteOwnedWorkspaces => true });
+$t->ok_status($r, 200, 'DELETE /me with a valid assertion') or diag $r->{body};
+my $gone = account_row($kx);
+ok($gone->{deleted_at}, 'the account is deleted');
+ok(!defined $gone->{email} && !defined $gone->{auth_hash}, 'and shredded');
+is(keys_of($kx), 0, 'its key is gone');
+
+# Key and TOTP: the TOTP code is the alternative, as at login.
+my $kt = $t->user;
+register_key($kt);
+my $kts = base32_decode($kt->post('/auth/2fa/enroll')->{json}{secret});
+$t->ok_status($kt->post('/auth/2fa/verify', { code => totp_code($kts, time - 30) }), 200, 'key and TOTP');
+$r = $kt->delete('/me', { authHash => $kt->{authHash} });
+$t->error_is($r, 403, 'WEBAUTHN_REQUIRED', 'key and TOTP: neither sent');
+like($r->{json}{error}{message}, qr/totp/, 'the answer names TOTP as the alternative');
+$t->ok_status($kt->delete('/me', { authHash => $kt->{authHash}, totp => totp_code($kts) }), 200,
+    'key and TOTP: a TOTP code deletes the account');
 
 done_testing;

@@ -95,6 +95,7 @@ PUT    /me/recovery                         401  403  403  403  403  403
 POST   /auth/webauthn/register              401  200  200  200  200  200
 POST   /auth/webauthn/verify                401  400  400  400  400  400
 GET    /me/webauthn                         401  200  200  200  200  200
+POST   /me/webauthn/challenge               401  200  404  404  200  200
 DELETE /me/webauthn/:wakey                  401  404  404  404  204  404
 TABLE
 

@@ -9,6 +9,7 @@
 #include "log.hpp"
 #include "timeutil.hpp"
 #include "totp.hpp"
+#include "webauthn_io.hpp"
 
 namespace msk {
 
@@ -49,6 +50,9 @@ Result<Response> delete_me(Ctx &ctx) {
     if (!totp) return totp.error();
     if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
     in.totp = *totp;
+    auto key = webauthn_assertion_field(b);
+    if (!key) return key.error();
+    in.webauthn = *key;
     auto owned = opt_bool(b, "deleteOwnedWorkspaces");
     if (!owned) return owned.error();
     in.delete_owned_workspaces = owned->value_or(false);

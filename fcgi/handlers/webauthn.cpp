@@ -1,4 +1,5 @@
-// /auth/webauthn (register begin and finish) and /me/webauthn (list and remove keys);
+// /auth/webauthn (register begin and finish) and /me/webauthn (list and remove keys, and
+// the step-up challenge for DELETE /me);
 // also the WebAuthn JSON the login step uses (webauthn_io.hpp). The ceremonies are
 // src/webauthn.hpp.
 #include "../routes.hpp"
@@ -85,6 +86,13 @@ Result<Response> delete_key(Ctx &ctx) {
     return no_content();
 }
 
+// A step-up challenge for a sensitive action (DELETE /me): the login offer's shape.
+Result<Response> post_step_up_challenge(Ctx &ctx) {
+    auto o = webauthn_step_up_offer(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, ctx.auth->user_id);
+    if (!o) return o.error();
+    return json_response(200, json_pack("{s:o}", "webauthn", webauthn_offer_json(*o)));
+}
+
 }  // namespace
 
 Result<std::optional<WebauthnAssertion>> webauthn_assertion_field(const json_t *body) {
@@ -119,6 +127,7 @@ std::vector<Route> webauthn_routes() {
         {"POST", "/auth/webauthn/register", post_register, Access::session, "mutation", Replay::never},
         {"POST", "/auth/webauthn/verify", post_verify, Access::session, "mutation", Replay::never},
         {"GET", "/me/webauthn", get_keys, Access::session, "read", Replay::never},
+        {"POST", "/me/webauthn/challenge", post_step_up_challenge, Access::session, "mutation", Replay::never},
         {"DELETE", "/me/webauthn/:id", delete_key, Access::session, "mutation", Replay::store},
     };
 }
