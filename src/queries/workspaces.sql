@@ -33,7 +33,7 @@ RETURNING user_id
 -- name: members_of_workspace
 SELECT m.user_id, u.email, u.public_key, m.role, m.added_by, msk_iso(m.created_at) AS created_at
 FROM workspace_members m JOIN users u ON u.id = m.user_id
-WHERE m.workspace_id = $1
+WHERE m.workspace_id = $1 AND u.email IS NOT NULL  -- a deleted account (NULL email) is not listed
 ORDER BY m.created_at, m.user_id
 
 -- name: member_of_workspace
