@@ -12,12 +12,11 @@ use IPC::Open3 qw(open3);
 use Symbol qw(gensym);
 use Mojo::JSON qw(decode_json);
 use MSKanban::Test;
+use MSKanban::Cli;
 use MSKanban::Proxy;
 
 my $t = MSKanban::Test->new;
-my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
-my $cli = "$build/mskanban";
-plan skip_all => "no $cli (build first)" unless -x $cli;
+my $cli = MSKanban::Cli::binary($t);
 
 # The kanban API (issue 3) answers 401 to an anonymous list; a build without it says 404.
 my $probe = $t->client->get('/workspaces');

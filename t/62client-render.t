@@ -19,10 +19,8 @@ use MSKanban::Proxy;
 use MSKanban::Cli;
 
 my $t = MSKanban::Test->new;
-my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
-my $cli = "$build/mskanban";
+my $cli = MSKanban::Cli::binary($t);
 my $seal = $t->src . '/t/js/seal-text.mjs';
-plan skip_all => "no $cli (build first)" unless -x $cli;
 plan skip_all => 'node or t/js/node_modules missing'
     unless system('node --version >/dev/null 2>&1') == 0 && -d $t->src . '/t/js/node_modules/libsodium-wrappers-sumo';
 plan skip_all => 'the kanban API (/workspaces) is not in this build' if $t->client->get('/workspaces')->{status} == 404;

@@ -11,9 +11,7 @@ use MSKanban::Proxy;
 use MSKanban::Cli;
 
 my $t = MSKanban::Test->new;
-my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
-my $cli = "$build/mskanban";
-plan skip_all => "no $cli (build first)" unless -x $cli;
+my $cli = MSKanban::Cli::binary($t);
 my $proxy = MSKanban::Proxy->new($t);
 
 my $dir = tempdir(CLEANUP => 1);

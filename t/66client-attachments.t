@@ -14,9 +14,7 @@ use MSKanban::Proxy;
 use MSKanban::Cli;
 
 my $t = MSKanban::Test->new;
-my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
-my $cli = "$build/mskanban";
-plan skip_all => "no $cli (build first)" unless -x $cli;
+my $cli = MSKanban::Cli::binary($t);
 my $store = $t->env('MSKANBAN_ATTACHMENT_DIR');
 plan skip_all => 'the stack has no attachment_dir' unless $store && -d $store;
 local $ENV{MOJO_MAX_MESSAGE_SIZE} = 0;    # the proxy forwards 25 MiB bodies

@@ -16,9 +16,7 @@ use MSKanban::Proxy;
 use MSKanban::Totp qw(totp_code base32_decode);
 
 my $t = MSKanban::Test->new;
-my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
-my $cli = "$build/mskanban";
-plan skip_all => "no $cli (build first)" unless -x $cli;
+my $cli = MSKanban::Cli::binary($t);
 my $proxy = MSKanban::Proxy->new($t);
 my $dir = tempdir(CLEANUP => 1);
 my $tag = join '', map { ('a' .. 'z')[ rand 26 ] } 1 .. 8;

@@ -4,6 +4,7 @@ package MSKanban::Cli;
 # MSKanban::Proxy, which checks every answer against OpenAPI). Arguments and output are
 # bytes, as a terminal sees them.
 #
+#   my $cli = MSKanban::Cli::binary($t);   # skips the file when the CLI is not built
 #   my $me = { password => ..., state => "$dir/s.json", ip => $ip, server => $proxy->url };
 #   my ($rc, $stdout, $stderr) = MSKanban::Cli::run($cli, $me, 'board', 'show', $id);
 #   my $stdout = MSKanban::Cli::run_ok($cli, $me, 'board show', 'board', 'show', $id);
@@ -12,6 +13,16 @@ use warnings;
 use Test::More;
 use IPC::Open3 qw(open3);
 use Symbol qw(gensym);
+
+# The built mskanban binary of this test run (MSKANBAN_BUILD); skips the whole file when it
+# is missing.
+sub binary {
+    my ($t) = @_;
+    my $build = $ENV{MSKANBAN_BUILD} // $t->env('MSKANBAN_BUILD');
+    my $cli = "$build/mskanban";
+    plan skip_all => "no $cli (build first)" unless -x $cli;
+    return $cli;
+}
 
 sub run {
     my ($cli, $who, @args) = @_;
