@@ -8,7 +8,6 @@
 #include "input.hpp"
 #include "log.hpp"
 #include "timeutil.hpp"
-#include "totp.hpp"
 #include "webauthn_io.hpp"
 
 namespace msk {
@@ -46,13 +45,8 @@ Result<Response> delete_me(Ctx &ctx) {
     auto hash = req_b64url_bytes(b, "authHash", 32);
     if (!hash) return hash.error();
     in.auth_hash = *b64url_decode(*hash);
-    auto totp = opt_string(b, "totp", 16);
-    if (!totp) return totp.error();
-    if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
-    in.totp = *totp;
-    auto key = webauthn_assertion_field(b);
-    if (!key) return key.error();
-    in.webauthn = *key;
+    auto factor = second_factor_fields(b, in.totp, in.webauthn);
+    if (!factor) return factor.error();
     auto owned = opt_bool(b, "deleteOwnedWorkspaces");
     if (!owned) return owned.error();
     in.delete_owned_workspaces = owned->value_or(false);

@@ -79,13 +79,8 @@ Result<Response> post_login(Ctx &ctx) {
     LoginInput in;
     auto creds = credentials(b, in.email, in.auth_hash);
     if (!creds) return creds.error();
-    auto totp = opt_string(b, "totp", 16);
-    if (!totp) return totp.error();
-    if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
-    in.totp = *totp;
-    auto key = webauthn_assertion_field(b);
-    if (!key) return key.error();
-    in.webauthn = *key;
+    auto factor = second_factor_fields(b, in.totp, in.webauthn);
+    if (!factor) return factor.error();
     in.ip = ctx.req.remote_addr;
     in.user_agent = ctx.req.header("user-agent");
     auto res = login(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, in);

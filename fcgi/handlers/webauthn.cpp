@@ -5,6 +5,7 @@
 #include "../routes.hpp"
 #include "base64url.hpp"
 #include "input.hpp"
+#include "totp.hpp"
 #include "webauthn.hpp"
 #include "webauthn_io.hpp"
 
@@ -114,6 +115,18 @@ Result<std::optional<WebauthnAssertion>> webauthn_assertion_field(const json_t *
         *f.out = *raw;
     }
     return std::optional<WebauthnAssertion>(std::move(a));
+}
+
+Status second_factor_fields(const json_t *body, std::optional<std::string> &totp,
+                            std::optional<WebauthnAssertion> &webauthn) {
+    auto code = opt_string(body, "totp", 16);
+    if (!code) return code.error();
+    if (*code && !is_totp_code(**code)) return bad_request("\"totp\" must be 6 digits");
+    auto key = webauthn_assertion_field(body);
+    if (!key) return key.error();
+    totp = *code;
+    webauthn = *key;
+    return ok_status();
 }
 
 json_t *webauthn_offer_json(const WebauthnOffer &o) {
