@@ -6,7 +6,7 @@
 #include "json.hpp"
 #include "login_guard.hpp"
 #include "timeutil.hpp"
-#include "totp.hpp"
+#include "step_up.hpp"
 #include "webauthn.hpp"
 #include "workspaces.hpp"
 
@@ -14,9 +14,8 @@ namespace msk {
 
 namespace {
 
-// The fresh login the deletion needs: the authHash, then the second factor: a step-up
-// assertion of a security key (src/webauthn.hpp) or, when TOTP is on, a TOTP code (the
-// only choice when the account has no key). A wrong one counts as a failed login.
+// The fresh login the deletion needs: the authHash, then the step-up second factor
+// (src/step_up.hpp). A wrong one counts as a failed login.
 Status check_fresh_login(Tx &tx, Redis &redis, const Config &cfg, const SessionAuth &auth, const DeletionInput &in,
                          const std::string &fkey, int64_t now) {
     auto backoff = check_backoff(redis, cfg, fkey, now);
@@ -27,28 +26,7 @@ Status check_fresh_login(Tx &tx, Redis &redis, const Config &cfg, const SessionA
         record_failure(redis, fkey, cfg, now);
         return forbidden("\"authHash\" is wrong");
     }
-    bool totp_on = !r[0]["totp_secret"].is_null();
-    if (in.webauthn) {
-        auto st = webauthn_step_up_verify(tx, redis, cfg, auth.user_id, *in.webauthn);
-        if (st || st.error().status != 401) return st;
-        record_failure(redis, fkey, cfg, now);
-        return forbidden(st.error().message);
-    }
-    if (!(totp_on && in.totp) && webauthn_has_keys(tx, auth.user_id))
-        return Error{403, "WEBAUTHN_REQUIRED",
-                     std::string("the account has a security key: \"webauthn\" (an assertion of a challenge from "
-                                 "POST /me/webauthn/challenge)") +
-                         (totp_on ? " or \"totp\" is required" : " is required"),
-                     {}};
-    if (!totp_on) return ok_status();
-    if (!in.totp) return Error{403, "TOTP_REQUIRED", "TOTP is on: \"totp\" (a current code) is required", {}};
-    auto secret = open_at_rest(cfg.at_rest_key, "totp:" + auth.user_id, r[0]["totp_secret"].as<std::string>());
-    if (!secret) return internal("stored TOTP secret cannot be opened (wrong at_rest_key?)");
-    if (!totp_match(*secret, *in.totp, now / 1000, r[0]["totp_last_step"].as<int64_t>())) {
-        record_failure(redis, fkey, cfg, now);
-        return forbidden("invalid or already used TOTP code");
-    }
-    return ok_status();
+    return check_step_up(tx, redis, cfg, auth.user_id, in.totp, in.webauthn, fkey, now);
 }
 
 std::string joined(const std::vector<std::string> &ids) {

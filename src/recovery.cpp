@@ -6,6 +6,7 @@
 #include "login_guard.hpp"
 #include "sessions.hpp"
 #include "timeutil.hpp"
+#include "step_up.hpp"
 #include "totp.hpp"
 #include "webauthn.hpp"
 
@@ -25,21 +26,6 @@ std::string fake_envelope(const Config &cfg, const std::string &label, const std
 }
 
 Error invalid_recovery() { return unauthorized("invalid email or recovery phrase"); }
-
-// The account's TOTP code check for a signed-in request: ok when TOTP is off; 403 when
-// the code is missing, wrong or already used.
-Status check_totp(Tx &tx, const Config &cfg, const std::string &user_id, const std::optional<std::string> &code) {
-    auto r = tx.exec_prepared("user_totp_for_update", user_id);
-    if (r.empty()) return not_found("no such user");
-    if (r[0]["totp_secret"].is_null()) return ok_status();
-    if (!code) return forbidden("a TOTP code is required (\"totp\")");
-    auto secret = open_at_rest(cfg.at_rest_key, "totp:" + user_id, r[0]["totp_secret"].as<std::string>());
-    if (!secret) return internal("stored TOTP secret cannot be opened (wrong at_rest_key?)");
-    auto step = totp_match(*secret, *code, now_ms() / 1000, r[0]["totp_last_step"].as<int64_t>());
-    if (!step) return forbidden("invalid or already used TOTP code");
-    tx.exec_prepared("user_set_totp_step", user_id, *step);
-    return ok_status();
-}
 
 }  // namespace
 
@@ -98,7 +84,8 @@ Result<UserView> recover_account(Tx &tx, Redis &redis, const Config &cfg, const 
 
 Status rotate_recovery(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
                        const std::string &email, const std::string &auth_hash,
-                       const std::optional<std::string> &totp, const RecoveryMaterial &m) {
+                       const std::optional<std::string> &totp, const std::optional<WebauthnAssertion> &webauthn,
+                       const RecoveryMaterial &m) {
     int64_t now = now_ms();
     std::string fkey = failures_key(cfg, email);
     auto backoff = check_backoff(redis, cfg, fkey, now);
@@ -109,11 +96,8 @@ Status rotate_recovery(Tx &tx, Redis &redis, const Config &cfg, const std::strin
         record_failure(redis, fkey, cfg, now);
         return forbidden("authHash does not match the account's password");
     }
-    auto code = check_totp(tx, cfg, user_id, totp);
-    if (!code) {
-        if (code.error().status == 403) record_failure(redis, fkey, cfg, now);
-        return code;
-    }
+    auto factor = check_step_up(tx, redis, cfg, user_id, totp, webauthn, fkey, now);
+    if (!factor) return factor;
     auto st = store_recovery(tx, cfg, user_id, m);
     if (!st) return st;
     clear_failures_after_commit(tx, redis, fkey);

@@ -20,6 +20,7 @@
 #include "config.hpp"
 #include "db.hpp"
 #include "error.hpp"
+#include "webauthn.hpp"
 
 namespace msk {
 
@@ -54,11 +55,14 @@ Result<UserView> recover_account(Tx &tx, Redis &redis, const Config &cfg, const 
 // Stores (or replaces) an account's recovery material; the verifier is hashed here.
 Status store_recovery(Tx &tx, const Config &cfg, const std::string &user_id, const RecoveryMaterial &m);
 // PUT /me/recovery: a signed-in user sets or rotates the phrase, proving the password
-// (authHash) and, when TOTP is on, a fresh code. A wrong authHash or code is a 403 and
-// counts as a failed login of `email`.
+// (authHash) and the step-up second factor (src/step_up.hpp: a security key's assertion,
+// or a TOTP code when TOTP is on), as DELETE /me does: a phrase recovers the account, so
+// replacing it must not ask for less than the account's own factors. A wrong authHash or
+// factor is a 403 and counts as a failed login of `email`.
 Status rotate_recovery(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
                        const std::string &email, const std::string &auth_hash,
-                       const std::optional<std::string> &totp, const RecoveryMaterial &m);
+                       const std::optional<std::string> &totp, const std::optional<WebauthnAssertion> &webauthn,
+                       const RecoveryMaterial &m);
 
 // What recovery does to the second factors, in the caller's transaction: TOTP is turned
 // off and every WebAuthn credential removed; the user enrolls again after recovering.

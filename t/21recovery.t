@@ -276,7 +276,7 @@ subtest 'PUT /me/recovery: set or rotate with the password (and TOTP)' => sub {
     my $secret = base32_decode($e->{json}{secret});
     $t->ok_status($u->post('/auth/2fa/verify', { code => totp_code($secret, time - 30) }), 200, 'TOTP on');
     my %next = (encRecoveryBlob => envelope(48), encRecoveryPrivateKey => envelope(48), recoveryVerifier => random_b64(32));
-    $t->error_is($u->put('/me/recovery', { authHash => $u->{authHash}, %next }), 403, 'FORBIDDEN',
+    $t->error_is($u->put('/me/recovery', { authHash => $u->{authHash}, %next }), 403, 'TOTP_REQUIRED',
         'with TOTP on, a code is required');
     $t->error_is($u->put('/me/recovery', { authHash => $u->{authHash}, totp => 'abc', %next }), 400, 'BAD_REQUEST',
         'a malformed code');

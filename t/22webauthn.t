@@ -300,6 +300,21 @@ ok($gone->{deleted_at}, 'the account is deleted');
 ok(!defined $gone->{email} && !defined $gone->{auth_hash}, 'and shredded');
 is(keys_of($kx), 0, 'its key is gone');
 
+# The same step-up guards PUT /me/recovery: a phrase recovers the account (and removes its
+# keys), so a key-only account cannot replace it with the password alone.
+my $kr = $t->user;
+my $krk = register_key($kr);
+my %phrase = (encRecoveryBlob => MSKanban::Test::envelope(48), encRecoveryPrivateKey => MSKanban::Test::envelope(48),
+              recoveryVerifier => MSKanban::Test::random_b64(32));
+sub verifier_of { scalar $t->dbh->selectrow_array('SELECT recovery_verifier FROM users WHERE id = ?', undef, $_[0]->id) }
+my $verifier_before = verifier_of($kr) // '';
+$r = $kr->put('/me/recovery', { authHash => $kr->{authHash}, %phrase });
+$t->error_is($r, 403, 'WEBAUTHN_REQUIRED', 'PUT /me/recovery of a key-only account without an assertion');
+is(verifier_of($kr) // '', $verifier_before, '... the phrase is not replaced');
+$t->ok_status($kr->put('/me/recovery', { authHash => $kr->{authHash}, %phrase, webauthn => step_up($kr, $krk, signCount => 1) }),
+    204, 'PUT /me/recovery with a step-up assertion');
+isnt(verifier_of($kr) // '', $verifier_before, '... replaces the phrase');
+
 # Key and TOTP: the TOTP code is the alternative, as at login.
 my $kt = $t->user;
 register_key($kt);

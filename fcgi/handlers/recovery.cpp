@@ -13,6 +13,7 @@
 #include "base64url.hpp"
 #include "recovery.hpp"
 #include "totp.hpp"
+#include "webauthn_io.hpp"
 
 namespace msk {
 
@@ -59,13 +60,14 @@ Result<Response> put_me_recovery(Ctx &ctx) {
     const json_t *b = body->get();
     auto auth = req_b64url_bytes(b, "authHash", 32);
     if (!auth) return auth.error();
-    auto totp = opt_string(b, "totp", 16);
-    if (!totp) return totp.error();
-    if (*totp && !is_totp_code(**totp)) return bad_request("\"totp\" must be 6 digits");
+    std::optional<std::string> totp;
+    std::optional<WebauthnAssertion> webauthn;
+    auto factor = second_factor_fields(b, totp, webauthn);
+    if (!factor) return factor.error();
     auto m = recovery_material(b, "recoveryVerifier");
     if (!m) return m.error();
     auto st = rotate_recovery(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, ctx.auth->user_id, ctx.auth->email,
-                              *b64url_decode(*auth), *totp, *m);
+                              *b64url_decode(*auth), totp, webauthn, *m);
     if (!st) return st.error();
     return no_content();
 }
