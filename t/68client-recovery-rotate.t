@@ -123,5 +123,19 @@ is_deeply(stored($tina), $was, 'nothing changed');
 is($rc, 0, 'with MSKANBAN_TOTP: rotated') or diag($err);
 isnt(stored($tina)->[0], $was->[0], 'the stored verifier changed');
 
+# --- a security key: the CLI cannot sign the step-up challenge PUT /me/recovery then needs ------
+my $kim = person('kim');
+run_ok($kim, 'registers', 'register', $kim->{email});
+my $kim_id = $t->dbh->selectrow_array('SELECT id FROM users WHERE email = ?', undef, $kim->{email});
+# a security key, as POST /auth/webauthn/verify would store it (sql/016_webauthn.sql)
+$t->dbh->do(q{INSERT INTO webauthn_credentials (id, user_id, credential_id, public_key, cose_alg)
+              VALUES (?, ?, ?, ?, -7)}, undef, "cwakim$tag", $kim_id, "kimkey$tag", "kimpublickey$tag");
+$was = stored($kim);
+($rc, undef, $err) = run($kim, 'recovery', 'rotate');
+is($rc, 3, 'a security key: exit 3');
+like($err, qr/security key, which the CLI cannot use/, 'says the key is why, and what to do');
+unlike($err, $PHRASE, 'no phrase printed');
+is_deeply(stored($kim), $was, 'nothing changed');
+
 $proxy->finish('the CLI');
 done_testing();

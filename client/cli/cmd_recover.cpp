@@ -120,6 +120,11 @@ Status cmd_recovery_rotate(Ctx &ctx) {
     body.set("recoveryVerifier", next.value().verifier);
     auto r = ctx.api->call("PUT", "/me/recovery", body);
     if (!r) {
+        // The account's step-up factor is a security key: a terminal cannot sign its
+        // challenge (docs/client.md), so say where the phrase can be rotated instead.
+        if (r.failure().api_code == "WEBAUTHN_REQUIRED")
+            return fail(kAuth, "recovery phrase not changed: this account has a security key, which the CLI "
+                               "cannot use; rotate the phrase in a browser client, or turn TOTP on and pass --totp");
         if (r.failure().http_status == 403)
             return fail(kAuth, "recovery phrase not changed (wrong password or TOTP code?): " + r.failure().message);
         return r.failure();
