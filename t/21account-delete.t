@@ -118,6 +118,10 @@ $members = $bob->get("/workspaces/$shared->{id}/members");
 $t->ok_status($members, 200, 'the member list with a row of a deleted account');
 is_deeply([map { $_->{userId} } @{ $members->{json}{members} }], [$bob->id], 'the deleted account is not listed');
 $dbh->do('DELETE FROM workspace_members WHERE user_id = ?', undef, $alice->id);
+# Adding the deleted account back is refused as for an unknown account.
+$t->error_is($bob->post("/workspaces/$shared->{id}/members", { userId => $alice->id, encWorkspaceKey => MSKanban::Kanban::sealed_key() }),
+    400, 'BAD_REQUEST', 'adding a deleted account: as for an unknown one');
+is($t->count_rows('SELECT 1 FROM workspace_members WHERE user_id = $1', $alice->id), 0, '... nothing stored');
 
 # The email can register a new, unrelated account.
 my $again = $t->client->post('/auth/register', $t->registration(email => $alice->email));

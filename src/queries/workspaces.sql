@@ -48,7 +48,8 @@ SELECT user_id, role FROM workspace_members WHERE workspace_id = $1 ORDER BY use
 DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2
 
 -- name: user_exists
-SELECT id FROM users WHERE id = $1
+-- A deleted account's tombstone (kept 30 days) names no one who can be added.
+SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL
 
 -- name: user_key_by_email
 SELECT id, public_key FROM users WHERE email = $1
