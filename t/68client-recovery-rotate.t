@@ -21,15 +21,11 @@ my $proxy = MSKanban::Proxy->new($t);
 my $dir = tempdir(CLEANUP => 1);
 my $tag = join '', map { ('a' .. 'z')[ rand 26 ] } 1 .. 8;
 
-sub person {
-    my ($name) = @_;
-    return { name => $name, email => "$name-$tag-$$\@example.org", password => "correct horse $name $tag",
-             state => "$dir/$name.json", ip => MSKanban::Test->next_ip, server => $proxy->url };
-}
+sub person { MSKanban::Cli::person($_[0], $tag, $dir, $proxy->url) }
 sub run { MSKanban::Cli::run($cli, @_) }
 sub run_ok { my ($who, $name, @args) = @_; MSKanban::Cli::run_ok($cli, $who, "$who->{name}: $name", @args) }
 sub json_of { my $j = eval { decode_json($_[0]) }; $j }
-my $PHRASE = qr/\n\s+((?:[0-9A-Z]{4}-){13}[0-9A-Z]{4})\n/;
+my $PHRASE = $MSKanban::Cli::PHRASE;
 
 sub recover {
     my ($who, $phrase, $new_password) = @_;

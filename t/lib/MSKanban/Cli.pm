@@ -13,6 +13,18 @@ use warnings;
 use Test::More;
 use IPC::Open3 qw(open3);
 use Symbol qw(gensym);
+use MSKanban::Test ();
+
+# A person for a CLI test: a unique email and password (from $tag), a session file in $dir,
+# a loopback source address of their own, talking to $server.
+sub person {
+    my ($name, $tag, $dir, $server) = @_;
+    return { name => $name, email => "$name-$tag-$$\@example.org", password => "correct horse $name $tag",
+             state => "$dir/$name.json", ip => MSKanban::Test->next_ip, server => $server };
+}
+
+# A recovery phrase as the CLI prints it on stderr (14 groups of 4); $1 is the phrase.
+our $PHRASE = qr/\n\s+((?:[0-9A-Z]{4}-){13}[0-9A-Z]{4})\n/;
 
 # The built mskanban binary of this test run (MSKANBAN_BUILD); skips the whole file when it
 # is missing.
