@@ -210,6 +210,7 @@ struct ngx_http_mskanban_redis_s {
     ngx_msec_t                          alive;    /* last answer */
     ngx_http_mskanban_redis_handler_pt  on_ready;
     ngx_http_mskanban_redis_handler_pt  on_lost;
+    ngx_queue_t                         link;     /* the worker's connections */
     unsigned                            stopped:1;
 };
 

@@ -33,6 +33,7 @@
 
 
 static ngx_uint_t ngx_http_mskanban_redis_level(ngx_http_mskanban_redis_t *rd);
+static void ngx_http_mskanban_redis_hurry_peers(ngx_http_mskanban_redis_t *rd);
 static void ngx_http_mskanban_redis_retry(ngx_event_t *ev);
 static void ngx_http_mskanban_redis_timeout(ngx_event_t *ev);
 static void ngx_http_mskanban_redis_ping(ngx_event_t *ev);
@@ -58,6 +59,10 @@ static void ngx_http_mskanban_redis_del_read(void *privdata);
 static void ngx_http_mskanban_redis_add_write(void *privdata);
 static void ngx_http_mskanban_redis_del_write(void *privdata);
 static void ngx_http_mskanban_redis_cleanup(void *privdata);
+
+
+/* every connection of this worker (see hurry_peers) */
+static ngx_queue_t  ngx_http_mskanban_redis_all;
 
 
 void
@@ -87,6 +92,12 @@ ngx_http_mskanban_redis_init(ngx_http_mskanban_redis_t *rd, const char *name,
     rd->ping.data = rd;
     rd->ping.log = ngx_cycle->log;
     rd->ping.cancelable = 1;
+
+    if (ngx_http_mskanban_redis_all.next == NULL) {
+        ngx_queue_init(&ngx_http_mskanban_redis_all);
+    }
+
+    ngx_queue_insert_tail(&ngx_http_mskanban_redis_all, &rd->link);
 }
 
 
@@ -161,6 +172,11 @@ ngx_http_mskanban_redis_stop(ngx_http_mskanban_redis_t *rd)
     redisAsyncContext  *ac;
 
     rd->stopped = 1;
+
+    if (rd->link.next != NULL) {
+        ngx_queue_remove(&rd->link);
+        rd->link.next = NULL;
+    }
 
     if (rd->retry.timer_set) {
         ngx_del_timer(&rd->retry);
@@ -541,8 +557,42 @@ ngx_http_mskanban_redis_ready(redisAsyncContext *ac, void *r, void *privdata)
                   "mskanban: redis %s connection to \"%V\" ready",
                   rd->name, &rd->mcf->host);
 
+    ngx_http_mskanban_redis_hurry_peers(rd);
+
     if (rd->on_ready) {
         rd->on_ready(rd);
+    }
+}
+
+
+/*
+ * Redis answers again: the worker's other connections that wait in
+ * backoff (up to mskanban_redis_reconnect_max) retry now, with a little
+ * jitter, so that a live stream's subscription and its replay (on the
+ * command connection) come back together rather than seconds apart.
+ */
+
+static void
+ngx_http_mskanban_redis_hurry_peers(ngx_http_mskanban_redis_t *rd)
+{
+    ngx_queue_t                *q;
+    ngx_http_mskanban_redis_t  *peer;
+
+    for (q = ngx_queue_head(&ngx_http_mskanban_redis_all);
+         q != ngx_queue_sentinel(&ngx_http_mskanban_redis_all);
+         q = ngx_queue_next(q))
+    {
+        peer = ngx_queue_data(q, ngx_http_mskanban_redis_t, link);
+
+        if (peer == rd || peer->mcf != rd->mcf || peer->stopped
+            || !peer->retry.timer_set)
+        {
+            continue;
+        }
+
+        ngx_del_timer(&peer->retry);
+        peer->backoff = 0;
+        ngx_add_timer(&peer->retry, 1 + (ngx_msec_t) ngx_random() % 50);
     }
 }
 

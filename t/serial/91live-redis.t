@@ -35,9 +35,10 @@ is($waiting->status, 200, 'a stream opened while Redis is down is accepted');
 ok($waiting->wait_comments(1, 3), 'and kept alive with heartbeats');
 
 $t->stack('start-redis');
+# both connections of every worker: the subscription and the replay (command)
 my $ready = MSKanban::Live::wait_until(sub {
-    my @r = $ng->log_text =~ /redis subscriber connection .* ready/g;
-    @r >= 2 * $ng->{workers} }, 15);
+    my @r = $ng->log_text =~ /redis (?:subscriber|command) connection .* ready/g;
+    @r >= 4 * $ng->{workers} }, 15);
 ok($ready, 'every worker reconnected to Redis');
 sleep 0.3;
 my $r = MSKanban::Live::touch_board($alice, $board);
