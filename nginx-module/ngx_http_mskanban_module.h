@@ -29,6 +29,7 @@
 #define NGX_HTTP_MSKANBAN_BOARD_CHANNEL   "mskanban:board:"
 #define NGX_HTTP_MSKANBAN_TICKS_SUFFIX    ":ticks"
 #define NGX_HTTP_MSKANBAN_REVOKE_CHANNEL  "mskanban:revoke"
+#define NGX_HTTP_MSKANBAN_REVOKE_LOG      "mskanban:revoke:log"
 #define NGX_HTTP_MSKANBAN_PING_CHANNEL    "mskanban:ping"
 
 #define NGX_HTTP_MSKANBAN_ID_MAX          64
@@ -321,6 +322,9 @@ void ngx_http_mskanban_replay_redis_ready(ngx_http_mskanban_redis_t *rd);
 
 /* ngx_http_mskanban_revoke.c */
 void ngx_http_mskanban_revoke(u_char *json, size_t len);
+void ngx_http_mskanban_revoke_lost(void);
+void ngx_http_mskanban_revoke_subscribed(void);
+void ngx_http_mskanban_revoke_cmd_ready(void);
 ngx_int_t ngx_http_mskanban_revocation_parse(u_char *json, size_t len,
     ngx_http_mskanban_revocation_t *rv);
 ngx_uint_t ngx_http_mskanban_revocation_match(

@@ -11,19 +11,419 @@
  * core's authorization answers 401 or 404 and EventSource stops. The
  * parsing and matching are shared with the WebSocket relay
  * (ngx_http_mskanban_ws_room.c).
+ *
+ * The core also appends each revocation to the stream
+ * "mskanban:revoke:log" (field "data", trimmed to about 10,000 entries)
+ * and the published notice carries that entry's id as "streamId". Each
+ * worker remembers the newest id it was sent. When the subscriber
+ * connection comes back after a loss (and its SUBSCRIBE is confirmed, so
+ * nothing falls between), the log is read on the command connection from
+ * that id on (XRANGE, inclusive, in pages) and every later entry is
+ * applied as if it had been published live. The first entry of each page
+ * must be the id asked for: when it is not (trimmed past, or the log gone
+ * because Redis restarted without persistence), or when no id was known,
+ * the gap cannot be covered and every stream is re-checked as before:
+ * closed with a jittered "retry:" at a random moment within
+ * mskanban_redis_loss_recheck, its client comes back and is authorized
+ * again. A worker that finds the log empty adds a marker entry (field
+ * "mark") so that it has an id to resume from.
  */
-
-
 #include "ngx_http_mskanban_module.h"
 
 
+#define NGX_HTTP_MSKANBAN_REVOKE_PAGE  128
+
+
+/* where this worker is in the revocation log */
+typedef struct {
+    ngx_http_mskanban_sid_t  last;      /* newest id seen */
+    ngx_http_mskanban_sid_t  from;      /* first id of the page asked for */
+    ngx_uint_t               gen;       /* bumped by each loss */
+    ngx_uint_t               applied;   /* by the read in progress */
+    unsigned                 known:1;   /* "last" is set */
+    unsigned                 lost:1;    /* a loss not yet covered */
+    unsigned                 want:1;    /* a read is due */
+    unsigned                 inflight:1;
+} ngx_http_mskanban_revoke_log_t;
+
+
+static void ngx_http_mskanban_revoke_apply(u_char *json, size_t len);
+static void ngx_http_mskanban_revoke_saw(ngx_http_mskanban_sid_t *sid);
+static void ngx_http_mskanban_revoke_read(void);
+static void ngx_http_mskanban_revoke_page(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mskanban_revoke_base(redisAsyncContext *ac, void *r,
+    void *privdata);
+static void ngx_http_mskanban_revoke_uncovered(const char *why);
+static ngx_int_t ngx_http_mskanban_revoke_entry(redisReply *entry,
+    ngx_http_mskanban_sid_t *sid, ngx_str_t *data);
 static ngx_uint_t ngx_http_mskanban_str_eq(ngx_str_t *a, ngx_str_t *b);
+
+
+static ngx_http_mskanban_revoke_log_t  ngx_http_mskanban_revoke_log;
+
+
+/*
+ * A revocation published live: its "streamId" (when the core sent one) is
+ * remembered, then it is applied.
+ */
+
+void
+ngx_http_mskanban_revoke(u_char *json, size_t len)
+{
+    ngx_str_t                id;
+    ngx_http_mskanban_sid_t  sid;
+
+    if (ngx_http_mskanban_json_string(json, len, "streamId", &id) == NGX_OK
+        && ngx_http_mskanban_sid_parse(id.data, id.len, &sid) == NGX_OK)
+    {
+        ngx_http_mskanban_revoke_saw(&sid);
+    }
+
+    ngx_http_mskanban_revoke_apply(json, len);
+}
+
+
+/* the subscriber connection dropped: what is published meanwhile is lost */
+
+void
+ngx_http_mskanban_revoke_lost(void)
+{
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    lg->lost = 1;
+    lg->gen++;          /* a reply still in flight is stale */
+    lg->want = 0;
+    lg->inflight = 0;
+}
+
+
+/*
+ * The subscriber is (again) subscribed to revocations: from now on they
+ * arrive live, and the log holds those published before.
+ */
+
+void
+ngx_http_mskanban_revoke_subscribed(void)
+{
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    lg->want = 1;
+    lg->applied = 0;
+
+    if (!lg->inflight) {
+        ngx_http_mskanban_revoke_read();
+    }
+}
+
+
+/* the command connection is ready: a read that waited for it goes on */
+
+void
+ngx_http_mskanban_revoke_cmd_ready(void)
+{
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    if (lg->want && !lg->inflight) {
+        ngx_http_mskanban_revoke_read();
+    }
+}
+
+
+static void
+ngx_http_mskanban_revoke_saw(ngx_http_mskanban_sid_t *sid)
+{
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    if (!lg->known || ngx_http_mskanban_sid_cmp(sid, &lg->last) > 0) {
+        lg->last = *sid;
+        lg->known = 1;
+    }
+}
+
+
+/*
+ * Asks for the next page after the newest id seen, or, with none, for the
+ * log's newest entry. Without a command connection the read waits for
+ * ngx_http_mskanban_revoke_cmd_ready().
+ */
+
+static void
+ngx_http_mskanban_revoke_read(void)
+{
+    int                              rc;
+    u_char                           start[2 * NGX_INT64_LEN + 2], *p;
+    redisAsyncContext               *ac;
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    /* commands queue behind the connection's setup, as the replay's do */
+
+    ac = ngx_http_mskanban_worker.cmd.ac;
+
+    if (ac == NULL) {
+        return;
+    }
+
+    if (!lg->known) {
+        if (lg->lost) {
+            ngx_http_mskanban_revoke_uncovered("no revocation id is known");
+        }
+
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_revoke_base,
+                               (void *) (uintptr_t) lg->gen,
+                               "XREVRANGE " NGX_HTTP_MSKANBAN_REVOKE_LOG
+                               " + - COUNT 1");
+
+    } else {
+        lg->from = lg->last;
+        p = ngx_sprintf(start, "%uL-%uL", lg->from.ms, lg->from.seq);
+
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_revoke_page,
+                               (void *) (uintptr_t) lg->gen,
+                               "XRANGE " NGX_HTTP_MSKANBAN_REVOKE_LOG
+                               " %b + COUNT %d",
+                               start, (size_t) (p - start),
+                               NGX_HTTP_MSKANBAN_REVOKE_PAGE);
+    }
+
+    if (rc != REDIS_OK) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: cannot read the revocation log");
+        return;
+    }
+
+    lg->inflight = 1;
+}
+
+
+/*
+ * A page of the log from lg->from on: it must start with that entry, or
+ * revocations between it and the next one may be gone.
+ */
+
+static void
+ngx_http_mskanban_revoke_page(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply                      *reply = r;
+    size_t                           i;
+    ngx_str_t                        data;
+    ngx_http_mskanban_sid_t          sid;
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    if ((uintptr_t) privdata != lg->gen || !lg->inflight) {
+        return;
+    }
+
+    lg->inflight = 0;
+
+    if (reply == NULL) {
+        return;         /* the command connection dropped: read when ready */
+    }
+
+    if (reply->type != REDIS_REPLY_ARRAY) {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: revocation log read failed: %*s",
+                      reply->type == REDIS_REPLY_ERROR ? (size_t) reply->len
+                                                       : (size_t) 0,
+                      reply->str);
+        ngx_http_mskanban_revoke_uncovered("the log could not be read");
+        ngx_http_mskanban_revoke_read();
+        return;
+    }
+
+    if (reply->elements == 0
+        || ngx_http_mskanban_revoke_entry(reply->element[0], &sid, &data)
+           != NGX_OK
+        || ngx_http_mskanban_sid_cmp(&sid, &lg->from) != 0)
+    {
+        ngx_http_mskanban_revoke_uncovered(
+            "the log no longer holds the last revocation seen");
+        ngx_http_mskanban_revoke_read();
+        return;
+    }
+
+    for (i = 1; i < reply->elements; i++) {
+        if (ngx_http_mskanban_revoke_entry(reply->element[i], &sid, &data)
+            != NGX_OK)
+        {
+            continue;
+        }
+
+        ngx_http_mskanban_revoke_saw(&sid);
+
+        if (data.len) {
+            ngx_http_mskanban_revoke_apply(data.data, data.len);
+            lg->applied++;
+        }
+    }
+
+    if (reply->elements == NGX_HTTP_MSKANBAN_REVOKE_PAGE) {
+        ngx_http_mskanban_revoke_read();
+        return;
+    }
+
+    if (lg->lost) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "mskanban: revocation log covered the redis loss: "
+                      "%ui revocations applied, no stream re-checked",
+                      lg->applied);
+    }
+
+    lg->want = 0;
+    lg->lost = 0;
+}
+
+
+/*
+ * The log's newest entry, where this worker starts; an empty log gets a
+ * marker entry so that there is one.
+ */
+
+static void
+ngx_http_mskanban_revoke_base(redisAsyncContext *ac, void *r, void *privdata)
+{
+    redisReply                      *reply = r;
+    ngx_str_t                        data;
+    ngx_http_mskanban_sid_t          sid;
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    if ((uintptr_t) privdata != lg->gen || !lg->inflight) {
+        return;
+    }
+
+    lg->inflight = 0;
+
+    if (reply == NULL) {
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_STRING
+        && ngx_http_mskanban_sid_parse((u_char *) reply->str, reply->len,
+                                       &sid) == NGX_OK)
+    {
+        /* the marker's id */
+        ngx_http_mskanban_revoke_saw(&sid);
+
+    } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
+               && ngx_http_mskanban_revoke_entry(reply->element[0], &sid,
+                                                 &data) == NGX_OK)
+    {
+        ngx_http_mskanban_revoke_saw(&sid);
+
+    } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 0) {
+
+        if (redisAsyncCommand(ac, ngx_http_mskanban_revoke_base,
+                              (void *) (uintptr_t) lg->gen,
+                              "XADD " NGX_HTTP_MSKANBAN_REVOKE_LOG
+                              " * mark 1")
+            == REDIS_OK)
+        {
+            lg->inflight = 1;
+        }
+
+        return;
+
+    } else {
+        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                      "mskanban: unexpected answer from the revocation log");
+        return;
+    }
+
+    /* revocations from now on arrive live */
+
+    lg->want = 0;
+}
+
+
+/*
+ * Revocations may have been missed: every stream is closed at a random
+ * moment within mskanban_redis_loss_recheck (its client comes back and is
+ * authorized again), and the log is read afresh from its newest entry.
+ */
+
+static void
+ngx_http_mskanban_revoke_uncovered(const char *why)
+{
+    ngx_uint_t                       n;
+    ngx_queue_t                     *q;
+    ngx_http_mskanban_sub_t         *sub;
+    ngx_http_mskanban_worker_t      *w = &ngx_http_mskanban_worker;
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    lg->known = 0;
+
+    if (!lg->lost) {
+        return;
+    }
+
+    lg->lost = 0;
+    n = 0;
+
+    if (w->mcf->loss_recheck) {
+        for (q = ngx_queue_head(&w->all);
+             q != ngx_queue_sentinel(&w->all);
+             q = ngx_queue_next(q))
+        {
+            sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
+
+            if (!sub->recheck) {
+                sub->recheck = ngx_current_msec + 1
+                               + sub->jitter % w->mcf->loss_recheck;
+                n++;
+            }
+        }
+    }
+
+    ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                  "mskanban: revocations may have been missed while redis "
+                  "was away (%s): %ui streams re-checked within %M ms",
+                  why, n, w->mcf->loss_recheck);
+}
+
+
+/* an entry of the log: its id and its "data" (empty for a marker) */
+
+static ngx_int_t
+ngx_http_mskanban_revoke_entry(redisReply *entry, ngx_http_mskanban_sid_t *sid,
+    ngx_str_t *data)
+{
+    size_t       j;
+    redisReply  *fields, *f, *v;
+
+    ngx_str_null(data);
+
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2
+        || entry->element[0]->type != REDIS_REPLY_STRING
+        || entry->element[1]->type != REDIS_REPLY_ARRAY
+        || ngx_http_mskanban_sid_parse((u_char *) entry->element[0]->str,
+                                       entry->element[0]->len, sid)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    fields = entry->element[1];
+
+    for (j = 0; j + 1 < fields->elements; j += 2) {
+        f = fields->element[j];
+        v = fields->element[j + 1];
+
+        if (f->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING
+            && f->len == 4 && ngx_strncmp(f->str, "data", 4) == 0)
+        {
+            data->data = (u_char *) v->str;
+            data->len = v->len;
+        }
+    }
+
+    return NGX_OK;
+}
 
 
 /* the live streams: every local subscriber that matches is closed */
 
-void
-ngx_http_mskanban_revoke(u_char *json, size_t len)
+static void
+ngx_http_mskanban_revoke_apply(u_char *json, size_t len)
 {
     ngx_int_t                        rc;
     ngx_str_t                        board;

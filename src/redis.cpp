@@ -33,7 +33,8 @@ bool Redis::connect() {
         return false;
     }
     ctx_ = c;
-    return true;
+    if (ConnectHook hook = connect_hook_.load()) hook(*this);
+    return ctx_ != nullptr;
 }
 
 bool Redis::handshake(redisContext *c) {

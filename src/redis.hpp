@@ -6,11 +6,14 @@
 // connections each request tries again (refusal is instant); when connecting hangs until
 // the timeout, the next attempt waits a second, so a dead Redis costs requests little.
 // Every new connection sends AUTH (when a password is set) and SELECT (when db != 0)
-// before anything else; a refused AUTH counts as Redis being down.
+// before anything else; a refused AUTH counts as Redis being down. A connect hook (one per
+// process) runs on every new connection, so work held back while Redis was down (queued
+// revocations, src/sessions.cpp) goes out as soon as any thread reaches Redis again.
 #pragma once
 
 #include <hiredis.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +38,10 @@ public:
     RedisReply command(const std::vector<std::string> &argv);
     // True when the last attempt to talk to Redis worked.
     bool up() const { return ctx_ != nullptr; }
+    // Runs `hook` with the connection each time one is (re)made, before the command that
+    // made it; the hook may issue commands. One per process; null removes it.
+    using ConnectHook = void (*)(Redis &);
+    static void set_connect_hook(ConnectHook hook) { connect_hook_.store(hook); }
 
 private:
     bool connect();
@@ -46,6 +53,7 @@ private:
     int db_;
     redisContext *ctx_ = nullptr;
     int64_t next_attempt_ms_ = 0;
+    static inline std::atomic<ConnectHook> connect_hook_{nullptr};
 };
 
 }  // namespace msk

@@ -1,6 +1,11 @@
 // Session tokens, lookup with sliding idle expiry, listing and revocation.
 #include "sessions.hpp"
 
+#include <atomic>
+#include <deque>
+#include <iterator>
+#include <mutex>
+
 #include "base64url.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
@@ -83,9 +88,74 @@ Result<long long> session_end(Tx &tx, const Config &cfg, const std::string &sess
     return r[0]["ends"].as<long long>();
 }
 
+// XADD to the bounded revocation log and PUBLISH in one script, so the log and the channel
+// hold revocations in the same order. The published payload is the notice with the log
+// entry's id added as "streamId": the nginx module remembers the newest id it was sent and,
+// after it lost Redis, reads the log after that id (docs/internals.md, "Revocations").
+// KEYS: log, channel. ARGV: max length, notice (a JSON object). Returns the entry id.
+static const char *kRevokeScript = R"LUA(
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', ARGV[2])
+redis.call('PUBLISH', KEYS[2], string.sub(ARGV[2], 1, -2) .. ',"streamId":"' .. id .. '"}')
+return id
+)LUA";
+
+// Revocations that could not be published (Redis down), oldest first, per process. They go
+// out from the connect hook as soon as any thread of the process reaches Redis again, so a
+// revocation made during an outage still reaches the module (live, or from the log when it
+// resumes). A process that exits first loses them (docs/internals.md).
+static std::mutex g_unsent_mu;
+static std::deque<std::string> g_unsent;
+static std::atomic<size_t> g_unsent_n{0};
+
+static bool send_revocation(Redis &redis, const std::string &json) {
+    auto id = redis.command({"EVAL", kRevokeScript, "2", kRevokeLog, kRevokeChannel,
+                             std::to_string(kRevokeLogMaxLen), json});
+    return id && id->type == REDIS_REPLY_STRING;
+}
+
+static void hold_revocation(std::string json) {
+    std::lock_guard<std::mutex> lock(g_unsent_mu);
+    if (g_unsent.size() >= kUnsentRevocationsMax) {
+        g_unsent.pop_front();
+        log_warn("revocation dropped: too many held while redis is down");
+    }
+    g_unsent.push_back(std::move(json));
+    g_unsent_n = g_unsent.size();
+}
+
+void send_held_revocations(Redis &redis) {
+    static thread_local bool sending = false;
+    if (sending || g_unsent_n.load() == 0) return;
+    sending = true;
+    std::deque<std::string> batch;
+    {
+        std::lock_guard<std::mutex> lock(g_unsent_mu);
+        batch.swap(g_unsent);
+        g_unsent_n = 0;
+    }
+    // In order; the first failure (Redis down again) puts it and the rest back in front.
+    size_t sent = 0;
+    while (!batch.empty() && send_revocation(redis, batch.front())) {
+        batch.pop_front();
+        sent++;
+    }
+    if (!batch.empty()) {
+        std::lock_guard<std::mutex> lock(g_unsent_mu);
+        g_unsent.insert(g_unsent.begin(), std::make_move_iterator(batch.begin()),
+                        std::make_move_iterator(batch.end()));
+        while (g_unsent.size() > kUnsentRevocationsMax) g_unsent.pop_front();
+        g_unsent_n = g_unsent.size();
+    }
+    sending = false;
+    if (sent) log_info(std::to_string(sent) + " revocations held while redis was down published");
+}
+
 void publish_revocation(Redis &redis, const std::string &json) {
-    if (!redis.command({"PUBLISH", "mskanban:revoke", json}))
-        log_warn("revocation not published (redis down); live connections close on their next check");
+    send_held_revocations(redis);
+    if (send_revocation(redis, json)) return;
+    Redis::set_connect_hook(send_held_revocations);
+    hold_revocation(json);
+    log_warn("revocation not published (redis down); held until redis is back");
 }
 
 void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json) {

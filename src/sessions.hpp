@@ -66,8 +66,21 @@ int revoke_all_sessions(Tx &tx, Redis &redis, const std::string &user_id);
 Result<long long> session_end(Tx &tx, const Config &cfg, const std::string &session_id,
                               const std::string &user_id);
 
-// Publishes a revocation notice on mskanban:revoke (best effort; logged when Redis is down).
+// Redis names of revocations (docs/internals.md): each notice is appended to the log (a
+// stream trimmed to about kRevokeLogMaxLen entries) and published on the channel; the nginx
+// module reads NGX_HTTP_MSKANBAN_REVOKE_CHANNEL and _LOG (ngx_http_mskanban_module.h).
+constexpr const char *kRevokeChannel = "mskanban:revoke";
+constexpr const char *kRevokeLog = "mskanban:revoke:log";
+constexpr int kRevokeLogMaxLen = 10000;
+// Revocations a process holds while Redis is down, at most (the oldest are dropped).
+constexpr size_t kUnsentRevocationsMax = 100000;
+
+// Appends a revocation notice (a JSON object) to the log and publishes it on the channel
+// with the entry's id as "streamId". When Redis is down the notice is held in the process
+// and sent by send_held_revocations, which the Redis connect hook runs on reconnection.
 void publish_revocation(Redis &redis, const std::string &json);
+// Sends the notices held while Redis was down (those that fail again stay held).
+void send_held_revocations(Redis &redis);
 // The same, queued to run after `tx` commits.
 void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json);
 
