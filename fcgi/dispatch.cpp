@@ -99,6 +99,9 @@ Result<Response> attempt(Ctx &ctx, const Route &route, bool first) {
     Request &req = ctx.req;
     Tx &tx = ctx.tx();
     ctx.auth.reset();
+    // With an Idempotency-Key, the claim, the write and the stored response share one
+    // transaction; without, an autocommit route's write commits by itself.
+    if (route.autocommit && req.header("idempotency-key").empty()) tx.set_autocommit();
     if (route.access == Access::session || route.access == Access::internal_session) {
         std::string token = cookie_value(req.header("cookie"), kSessionCookie);
         if (token.empty()) return unauthorized();
@@ -245,7 +248,10 @@ Response dispatch(Services &svc, Request &req, bool body_too_large) {
         tx.rollback();
         svc.db.reset();
         log_error(std::string("database connection lost: ") + e.what());
-        out = error_response(unavailable("the database is unavailable; try again shortly"));
+        // A mutation without BEGIN (Route::autocommit) may have committed its statement.
+        out = error_response(unavailable(is_mutation(req.method) && tx.autocommit()
+                                             ? "the outcome of this request is unknown; retry with the same Idempotency-Key"
+                                             : "the database is unavailable; try again shortly"));
     } catch (const pqxx::sql_error &e) {
         tx.rollback();
         out = error_response(sql_error_to_error(e));

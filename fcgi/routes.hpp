@@ -70,6 +70,11 @@ struct Route {
     // The body is a file upload (Content-Type application/octet-stream), received by the
     // web server into a file (Request::body_file), never read into memory.
     bool upload = false;
+    // A mutation whose write is one statement (docs/internals.md, "Transactions"): without
+    // an Idempotency-Key it runs without BEGIN/COMMIT, so the write commits as it ends and
+    // holds its locks for no client round trip. The handler calls Tx::begin() before a
+    // path that needs several statements.
+    bool autocommit = false;
 };
 
 std::vector<Route> health_routes();

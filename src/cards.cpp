@@ -177,12 +177,19 @@ Status delete_card(Tx &tx, Redis &redis, const std::string &user_id, const std::
 
 namespace {
 
-// The event and tick of a move, once the card is in place.
-void record_move(Tx &tx, Redis &redis, const Grant &a, const std::string &user_id, const std::string &card_id,
+// A move's event (the activity row's metadata and the tick's).
+Event move_event(const Grant &a, const std::string &user_id, const std::string &card_id,
                  const std::string &from_column, const std::string &to_column_id) {
     Event ev = make_event(a.workspace_id, a.board_id, user_id, "CARD_MOVED", "card", card_id);
     json_object_set_new(ev.meta.get(), "fromColumnId", json_string(from_column.c_str()));
     json_object_set_new(ev.meta.get(), "toColumnId", json_string(to_column_id.c_str()));
+    return ev;
+}
+
+// The event and tick of a move, once the card is in place.
+void record_move(Tx &tx, Redis &redis, const Grant &a, const std::string &user_id, const std::string &card_id,
+                 const std::string &from_column, const std::string &to_column_id) {
+    Event ev = move_event(a, user_id, card_id, from_column, to_column_id);
     record_activity(tx, ev);
     publish_tick_after_commit(tx, redis, std::move(ev));
 }
@@ -193,30 +200,35 @@ Result<Card> move_card(Tx &tx, Redis &redis, const std::string &user_id, const s
                        const std::string &to_column_id, const std::optional<std::string> &after_id,
                        const std::optional<std::string> &before_id) {
     if (!after_id && !before_id) {
-        // To the end of the column: authorization, locks, checks, position and update in
-        // one statement (sql/018_hot_path.sql), so the board lock is held for fewer round
-        // trips; the same answers as the general path below.
+        // To the end of the column: authorization, locks, checks, position, update and
+        // the activity row in one statement (sql/019_hot_path_moves.sql). Without an
+        // Idempotency-Key the route runs without BEGIN/COMMIT (Route::autocommit), so this
+        // statement commits by itself and the board lock is held for no client round
+        // trip; the same answers as the general path below.
         if (!is_valid_id(card_id)) return not_found("no such card");
-        auto r = tx.exec_prepared("card_move_end", user_id, card_id, is_valid_id(to_column_id) ? to_column_id : "");
+        std::string event_id = new_id();
+        auto r = tx.exec_prepared("card_move_end", user_id, card_id, is_valid_id(to_column_id) ? to_column_id : "",
+                                  event_id);
         std::string status = r[0]["status"].as<std::string>();
         if (status == "not_found") return not_found("no such card");
         if (status == "viewer") return role_allows(Role::viewer, Need::write).error();
         if (status == "bad_column") return bad_request("\"toColumnId\" does not name a column of this card's board");
-        Grant a;
-        a.workspace_id = r[0]["workspace_id"].as<std::string>();
-        a.board_id = r[0]["board_id"].as<std::string>();
-        std::string from_column = r[0]["from_column_id"].as<std::string>();
-        Card c;
         if (status == "ok") {
-            c = card_from(r[0]);
-        } else {  // "rebalance": the locks are held; place it as the general path does
-            auto pos = place_card(tx, to_column_id, card_id, std::nullopt, std::nullopt);
-            if (!pos) return pos.error();
-            c = card_from(tx.exec_prepared("card_move", card_id, to_column_id, *pos)[0]);
+            Grant a;
+            a.workspace_id = r[0]["workspace_id"].as<std::string>();
+            a.board_id = r[0]["board_id"].as<std::string>();
+            Event ev = move_event(a, user_id, card_id, r[0]["from_column_id"].as<std::string>(), to_column_id);
+            ev.id = event_id;
+            ev.created_at = r[0]["event_at"].as<std::string>();
+            tx.note_scope(a.workspace_id, a.board_id);
+            publish_tick_after_commit(tx, redis, std::move(ev));
+            return card_from(r[0]);
         }
-        record_move(tx, redis, a, user_id, card_id, from_column, to_column_id);
-        return c;
+        // "rebalance": nothing was written; the general path places the card.
     }
+    // The general path takes several statements: a transaction (a no-op when the
+    // request already runs in one).
+    tx.begin();
     auto a = authorize_card(tx, user_id, card_id, Need::write);
     if (!a) return a.error();
     // The board lock (as lock_board_positions), the card read again under it (a

@@ -43,6 +43,17 @@ pqxx::work &Tx::work() {
     return static_cast<pqxx::work &>(txn());
 }
 
+void Tx::begin() {
+    if (!read_only_) return;
+    // What ran so far has committed statement by statement; the queued after-commit work
+    // waits for the transaction's COMMIT.
+    if (w_) {
+        w_->commit();
+        w_.reset();
+    }
+    read_only_ = false;
+}
+
 void Tx::note_scope(const std::string &workspace_id, const std::string &board_id) {
     if (!workspace_id.empty()) workspace_ = workspace_id;
     if (!board_id.empty()) board_ = board_id;

@@ -64,6 +64,13 @@ public:
 
     // Before first use: run without BEGIN/COMMIT (a request that only reads).
     void set_read_only(bool read_only) { read_only_ = read_only; }
+    // Before first use: a mutation whose write is one statement (Route::autocommit) runs
+    // the same way, each statement committing on its own; begin() turns the rest of the
+    // request into one transaction when a handler needs several statements after all.
+    void set_autocommit() { read_only_ = true; }
+    bool autocommit() const { return read_only_; }
+    // From here on, one transaction (a no-op when the Tx already is one).
+    void begin();
     // The open transaction, begun on first use (a pqxx::nontransaction when read-only).
     pqxx::transaction_base &txn();
     operator pqxx::transaction_base &() { return txn(); }

@@ -1,12 +1,15 @@
-# The one-statement move to the end of a column (sql/018_hot_path.sql,
-# msk_card_move_end): the position keys it computes match src/positions.cpp, parallel
-# moves to the end of one column keep distinct ordered keys with one activity row each,
-# a column whose next key would be too long is rebalanced (the general path in the same
-# transaction), and it answers as the general path does (404, 403, 400).
+# The one-statement move to the end of a column (sql/018_hot_path.sql and
+# sql/019_hot_path_moves.sql, msk_card_move_end): the position keys it computes match
+# src/positions.cpp, parallel moves to the end of one column keep distinct ordered keys
+# with one activity row each, the activity row written inside the statement is the one
+# the tick carries and has its webhook deliveries, a column whose next key would be too
+# long is rebalanced (the general path), and it answers as the general path does (404,
+# 403, 400) with nothing written.
 use strict;
 use warnings;
 use Test::More;
 use Mojo::Promise;
+use Mojo::JSON ();
 use MSKanban::Test;
 use MSKanban::Kanban;
 
@@ -71,6 +74,29 @@ my $meta = $dbh->selectrow_array(q{SELECT metadata::text FROM activity WHERE ver
                                  undef, $cards[0]);
 like($meta, qr/"fromColumnId": "\Q$c2\E"/, 'activity names the column it came from');
 
+# --- the activity row written in the statement: the tick's event and the webhook outbox ------
+my $port = $t->env('MSKANBAN_REDIS_PORT');
+my $hook = $owner->post("/boards/$b/webhooks", { url => 'https://hooks.example.invalid/moves', events => ['CARD_MOVED'] });
+$t->ok_status($hook, 201, 'a webhook for moves');
+$m = $owner->patch("/cards/$cards[2]/move", { toColumnId => $c1 });
+$t->ok_status($m, 200, 'a move with a webhook');
+my ($event_id, $event_at) = $dbh->selectrow_array(
+    q{SELECT id, msk_iso(created_at) FROM activity WHERE verb = 'CARD_MOVED' AND target_id = ? ORDER BY seq DESC LIMIT 1},
+    undef, $cards[2]);
+my ($tick_json) = `redis-cli -p $port --raw XREVRANGE mskanban:board:$b:ticks + - COUNT 1` =~ /^(\{.*\})$/m;
+my $tick = Mojo::JSON::decode_json($tick_json // '{}');
+is($tick->{verb}, 'CARD_MOVED', 'the move published a tick');
+is($tick->{id}, $event_id, 'carrying the activity row\'s id');
+is($tick->{timestamp}, $event_at, 'and its time');
+is_deeply($tick->{meta}, { fromColumnId => $c2, toColumnId => $c1 }, 'and where the card went');
+my $payload = $dbh->selectrow_array(q{SELECT payload FROM webhook_deliveries WHERE activity_id = ?}, undef, $event_id);
+ok($payload, 'the statement wrote the webhook delivery');
+my $p = Mojo::JSON::decode_json($payload // '{}');
+is_deeply([ @$p{qw(verb boardId cardId actorId timestamp)} ], [ 'CARD_MOVED', $b, $cards[2], $owner->id, $event_at ],
+          'with the documented payload');
+is_deeply($p->{metadata}, { fromColumnId => $c2, toColumnId => $c1, targetType => 'card', targetId => $cards[2] },
+          'and metadata');
+
 # --- a key that would be too long: the column is rebalanced ----------------------------------
 my ($x, $y) = map { $k->card($owner, $c3)->{id} } 1 .. 2;
 $dbh->do('UPDATE cards SET position = ? WHERE id = ?', undef, $max . ('z' x 21), $y);
@@ -81,11 +107,15 @@ is_deeply([ map { $_->[0] } @$rows ], [ $x, $y, $cards[1] ], 'order kept, moved 
 ok(!(grep { length $_->[1] > 48 } @$rows), 'keys rebalanced to a bounded length');
 
 # --- the same answers as the general path ------------------------------------------------------
+my $activity_rows = $t->count_rows(q{SELECT 1 FROM activity WHERE board_id = ?}, $b);
+my $version = $dbh->selectrow_array('SELECT version FROM boards WHERE id = ?', undef, $b);
 $t->error_is($viewer->patch("/cards/$x/move", { toColumnId => $c1 }), 403, 'FORBIDDEN', 'viewer');
 $t->error_is($stranger->patch("/cards/$x/move", { toColumnId => $c1 }), 404, 'NOT_FOUND', 'non-member');
 $t->error_is($owner->patch("/cards/cnosuchcard0000000000000/move", { toColumnId => $c1 }), 404, 'NOT_FOUND', 'unknown card');
 $t->error_is($owner->patch("/cards/$x/move", { toColumnId => $other_col }), 400, 'BAD_REQUEST', 'column of another board');
 $t->error_is($owner->patch("/cards/$x/move", { toColumnId => 'cnosuchcolumn00000000000' }), 400, 'BAD_REQUEST', 'unknown column');
 is(keys_of($c3)->[0][0], $x, 'refused moves changed nothing');
+is($t->count_rows(q{SELECT 1 FROM activity WHERE board_id = ?}, $b), $activity_rows, 'and wrote no activity');
+is($dbh->selectrow_array('SELECT version FROM boards WHERE id = ?', undef, $b), $version, 'nor bumped the version');
 
 done_testing;

@@ -66,10 +66,10 @@ SELECT k.column_id, k.archived, (SELECT c.board_id FROM columns c WHERE c.id = $
 FROM (SELECT id FROM boards WHERE id = $1 FOR NO KEY UPDATE) b
 CROSS JOIN LATERAL (SELECT column_id, archived FROM cards WHERE id = $2 AND board_id = b.id FOR UPDATE) k
 
--- A move to the end of a column in one statement (sql/018_hot_path.sql): $1 user, $2 card,
--- $3 target column.
+-- A move to the end of a column and its activity row in one statement
+-- (sql/019_hot_path_moves.sql): $1 user, $2 card, $3 target column, $4 the event's id.
 -- name: card_move_end
-SELECT * FROM msk_card_move_end($1, $2, $3)
+SELECT * FROM msk_card_move_end($1, $2, $3, $4)
 
 -- name: card_archived_for_update
 SELECT column_id, archived FROM cards WHERE id = $1 FOR UPDATE
