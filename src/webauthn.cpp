@@ -1,11 +1,16 @@
 // WebAuthn registration, key management and the login step (see webauthn.hpp).
 #include "webauthn.hpp"
 
+#include <algorithm>
+
 #include "base64url.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
 #include "json.hpp"
+#include "login_guard.hpp"
 #include "redis.hpp"
+#include "step_up.hpp"
+#include "timeutil.hpp"
 
 namespace msk {
 
@@ -132,6 +137,23 @@ Status webauthn_remove(Tx &tx, const std::string &user_id, const std::string &id
 }
 
 void webauthn_delete_all(Tx &tx, const std::string &user_id) { tx.exec_prepared("webauthn_delete_all", user_id); }
+
+Status webauthn_remove_stepped_up(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                                  const std::string &email, const std::string &id,
+                                  const std::optional<std::string> &totp,
+                                  const std::optional<WebauthnAssertion> &assertion) {
+    // Someone else's key (or none) is a 404 before any factor is asked for.
+    auto keys = webauthn_list(tx, user_id);
+    if (std::none_of(keys.begin(), keys.end(), [&](const WebauthnKey &k) { return k.id == id; }))
+        return not_found("no such security key");
+    int64_t now = now_ms();
+    std::string fkey = failures_key(cfg, email);
+    auto backoff = check_backoff(redis, cfg, fkey, now);
+    if (!backoff) return backoff.error();
+    auto st = check_step_up(tx, redis, cfg, user_id, totp, assertion, fkey, now);
+    if (!st) return st;
+    return webauthn_remove(tx, user_id, id);
+}
 
 bool webauthn_has_keys(Tx &tx, const std::string &user_id) {
     return tx.exec_prepared("webauthn_count", user_id)[0]["n"].as<int64_t>() > 0;

@@ -49,7 +49,8 @@ Result<WebauthnKey> webauthn_register_finish(Tx &tx, Redis &redis, const Config 
                                              const std::string &client_data_json,
                                              const std::string &attestation_object);
 std::vector<WebauthnKey> webauthn_list(Tx &tx, const std::string &user_id);
-// 404 when the user has no key with that id (another user's id included).
+// 404 when the user has no key with that id (another user's id included). Unchecked: the
+// route uses webauthn_remove_stepped_up.
 Status webauthn_remove(Tx &tx, const std::string &user_id, const std::string &id);
 // Every key of the account (account recovery, account deletion).
 void webauthn_delete_all(Tx &tx, const std::string &user_id);
@@ -86,5 +87,15 @@ Status webauthn_login_verify(Tx &tx, Redis &redis, const Config &cfg, const std:
 Result<WebauthnOffer> webauthn_step_up_offer(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id);
 Status webauthn_step_up_verify(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
                                const WebauthnAssertion &a);
+
+// DELETE /me/webauthn/:id. Removing a key lowers the account's protection, so it needs the
+// step-up second factor first (src/step_up.hpp: an assertion of any of the account's keys,
+// this one included, or a TOTP code when TOTP is on), as disabling TOTP needs a code: a
+// stolen session alone cannot strip the second factor. A wrong factor counts as a failed
+// login of `email` (429 while the account waits). Another user's key is a 404 first.
+Status webauthn_remove_stepped_up(Tx &tx, Redis &redis, const Config &cfg, const std::string &user_id,
+                                  const std::string &email, const std::string &id,
+                                  const std::optional<std::string> &totp,
+                                  const std::optional<WebauthnAssertion> &assertion);
 
 }  // namespace msk

@@ -4,7 +4,8 @@
 # nothing stored), no session, a challenge spent by a failed attempt, an expired
 # challenge, another user's challenge or key, a wrong origin or rp id, a missing UP flag,
 # a sign count that does not grow, TOTP as the alternative, and the login backoff; and
-# the same assertion as the step-up DELETE /me needs (POST /me/webauthn/challenge).
+# the same assertion as the step-up DELETE /me and removing a key need (POST
+# /me/webauthn/challenge).
 # The same flows in Chromium with its virtual authenticator: t/23webauthn-browser.t.
 use strict;
 use warnings;
@@ -229,11 +230,33 @@ $t->ok_status($t->client->post('/auth/login', { email => $u->email, authHash => 
 $t->ok_status(scalar assert_login($u, $es, signCount => 10), 200, 'and so does the key');
 
 # --- removal --------------------------------------------------------------------------------
-$t->error_is($other->delete("/me/webauthn/$es->{id}"), 404, 'NOT_FOUND', "another user's key: 404");
-$t->error_is($u->delete('/me/webauthn/not-an-id'), 404, 'NOT_FOUND', 'a malformed id: 404');
+# Removing a key needs the step-up second factor: an assertion of one of the account's keys
+# for a POST /me/webauthn/challenge challenge, or a TOTP code (below, with a fresh account).
+my $rm = sub { my ($who, $k, $body) = @_; $who->delete("/me/webauthn/$k->{id}", $body ? ($body) : ()) };
+$r = $rm->($u, $es);
+$t->error_is($r, 403, 'WEBAUTHN_REQUIRED', 'remove with the session alone');
+like($r->{json}{error}{message}, qr{/me/webauthn/challenge}, 'the answer says where the challenge is');
+$t->error_is($rm->($u, $es, { totp => '12' }), 400, 'BAD_REQUEST', 'remove: a malformed TOTP code');
+$t->error_is($rm->($u, $es, { webauthn => 'x' }), 400, 'BAD_REQUEST', 'remove: "webauthn" not an object');
+$t->error_is($rm->($u, $es, { webauthn => step_up($u, $es, signCount => 11, challenge => offer($u)->{json}{webauthn}{challenge}) }),
+    403, 'FORBIDDEN', 'remove: a login challenge is not a step-up challenge');
+$t->error_is($rm->($u, $es, { webauthn => step_up($u, $es, signCount => 11, origin => 'http://evil.localhost:1') }),
+    403, 'FORBIDDEN', 'remove: an assertion from another origin');
+$t->error_is($rm->($u, $es, { webauthn => step_up($u, { %$theirs, credentialId => $es->{credentialId} }, signCount => 11) }),
+    403, 'FORBIDDEN', 'remove: a step-up signature that does not verify');
+$t->error_is($rm->($u, $es, { webauthn => step_up($u, $es, signCount => 11) }), 429, 'RATE_LIMITED',
+    'remove: refused assertions count as failed logins, the account waits');
+clear_failures($u->email);
 is(keys_of($u), 3, 'nothing removed');
-for my $k ($es, $ed, $rs) { is($u->delete("/me/webauthn/$k->{id}")->{status}, 204, "remove the $k->{credential}{algorithm} key") }
-$t->error_is($u->delete("/me/webauthn/$es->{id}"), 404, 'NOT_FOUND', 'removed twice: 404');
+$t->error_is($rm->($other, $es, { webauthn => step_up($other, $theirs, signCount => 20) }), 404, 'NOT_FOUND',
+    "another user's key, with their own valid step-up: 404");
+$t->error_is($u->delete('/me/webauthn/not-an-id'), 404, 'NOT_FOUND', 'a malformed id: 404');
+is(keys_of($u), 3, 'still nothing removed');
+# with an assertion of another of the keys, then the last one with its own
+$t->ok_status($rm->($u, $rs, { webauthn => step_up($u, $es, signCount => 11) }), 204, 'remove the RS256 key (ES256 step-up)');
+$t->error_is($rm->($u, $rs, { webauthn => step_up($u, $es, signCount => 12) }), 404, 'NOT_FOUND', 'removed twice: 404');
+$t->ok_status($rm->($u, $ed, { webauthn => step_up($u, $es, signCount => 13) }), 204, 'remove the EdDSA key (ES256 step-up)');
+$t->ok_status($rm->($u, $es, { webauthn => step_up($u, $es, signCount => 14) }), 204, 'remove the ES256 key with itself');
 is(scalar @{ $u->get('/me/webauthn')->{json}{credentials} }, 0, 'no keys listed');
 $t->error_is(offer($u), 401, 'TOTP_REQUIRED', 'without keys, TOTP alone is asked for again');
 
@@ -325,5 +348,18 @@ $t->error_is($r, 403, 'WEBAUTHN_REQUIRED', 'key and TOTP: neither sent');
 like($r->{json}{error}{message}, qr/totp/, 'the answer names TOTP as the alternative');
 $t->ok_status($kt->delete('/me', { authHash => $kt->{authHash}, totp => totp_code($kts) }), 200,
     'key and TOTP: a TOTP code deletes the account');
+
+# Key and TOTP: a TOTP code removes a key too.
+my $km = $t->user;
+my $kmk = register_key($km);
+my $kms = base32_decode($km->post('/auth/2fa/enroll')->{json}{secret});
+$t->ok_status($km->post('/auth/2fa/verify', { code => totp_code($kms, time - 30) }), 200, 'another account with key and TOTP');
+my %current = map { (totp_code($kms, time + $_) => 1) } -60, -30, 0, 30, 60;
+my ($wrong) = grep { !$current{$_} } map { sprintf '%06d', $_ } 0 .. 5;
+$t->error_is($km->delete("/me/webauthn/$kmk->{id}", { totp => $wrong }), 403, 'FORBIDDEN', 'remove: a wrong TOTP code');
+clear_failures($km->email);
+is(keys_of($km), 1, 'the key is still there');
+$t->ok_status($km->delete("/me/webauthn/$kmk->{id}", { totp => totp_code($kms) }), 204, 'a TOTP code removes the key');
+is(keys_of($km), 0, 'the key is gone');
 
 done_testing;

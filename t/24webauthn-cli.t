@@ -1,4 +1,5 @@
-# `mskanban 2fa webauthn list|rm`: the CLI lists and removes security keys; registering or
+# `mskanban 2fa webauthn list|rm`: the CLI lists and removes security keys (with a TOTP code
+# as the step-up a removal needs; a key-only account is told to use a browser); registering or
 # using one needs a browser (t/23webauthn-browser.t). The key row is written directly:
 # what is tested here is the CLI, through the OpenAPI-checking proxy.
 use strict;
@@ -9,6 +10,7 @@ use Mojo::JSON qw(decode_json);
 use MSKanban::Test;
 use MSKanban::Cli;
 use MSKanban::Proxy;
+use MSKanban::Totp qw(totp_code base32_decode);
 
 my $t = MSKanban::Test->new;
 my $cli = MSKanban::Cli::binary($t);
@@ -31,7 +33,20 @@ my ($rc, undef, $err) = MSKanban::Cli::run($cli, $me, '2fa', 'webauthn', 'rm', '
 is($rc, 2, 'a KEY_ID that is not an id is a usage error');
 ($rc) = MSKanban::Cli::run($cli, $me, '2fa', 'webauthn', 'rm', 'cnosuchkey');
 isnt($rc, 0, 'an unknown key fails');
-like(run_ok('rm', '2fa', 'webauthn', 'rm', $kid), qr/removed/, 'removed');
+# Removing a key needs a step-up factor; the CLI can only send a TOTP code.
+($rc, undef, $err) = MSKanban::Cli::run($cli, $me, '2fa', 'webauthn', 'rm', $kid);
+is($rc, 3, 'a key-only account: the CLI cannot remove the key (exit 3)');
+like($err, qr/in a browser client, or turn TOTP on and pass --totp/, 'and says what would');
+is($t->count_rows('SELECT 1 FROM webauthn_credentials WHERE id = ?', $kid), 1, 'the key is still there');
+my $token = decode_json(do { open my $fh, '<', $me->{state} or die $!; local $/; <$fh> })->{sessionToken};
+my $api = $t->client;
+my %cookie = (Cookie => "mskanban_session=$token");
+my $secret = base32_decode($api->post('/auth/2fa/enroll', {}, \%cookie)->{json}{secret} // '');
+$t->ok_status($api->post('/auth/2fa/verify', { code => totp_code($secret, time - 30) }, \%cookie), 200, 'TOTP on');
+($rc, undef, $err) = MSKanban::Cli::run($cli, $me, '2fa', 'webauthn', 'rm', $kid);
+is($rc, 2, 'TOTP on and no code (no terminal): usage error');
+like($err, qr/--totp CODE or set MSKANBAN_TOTP/, 'says where the code goes');
+like(run_ok('rm --totp', '2fa', 'webauthn', 'rm', $kid, '--totp', totp_code($secret)), qr/removed/, 'removed with --totp');
 is($t->count_rows('SELECT 1 FROM webauthn_credentials WHERE id = ?', $kid), 0, 'gone from the database');
 
 done_testing;

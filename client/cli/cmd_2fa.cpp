@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "login_flow.hpp"
 #include "prompt.hpp"
 #include "qr.hpp"
 #include "safe_text.hpp"
@@ -86,8 +87,19 @@ Status cmd_2fa_webauthn(Ctx &ctx) {
     if (pos.size() == 2 && pos[0] == "rm") {
         if (pos[1].empty() || pos[1].find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
             return fail(kUsage, "KEY_ID is an id from `mskanban 2fa webauthn list`");
-        auto r = ctx.api->del("/me/webauthn/" + pos[1]);
-        if (!r) return r.failure();
+        // Removing a key needs the step-up second factor (docs/decisions.md): a TOTP code
+        // when TOTP is on; a terminal cannot sign a security key's challenge.
+        auto totp = totp_if_enabled(ctx);
+        if (!totp) return totp.failure();
+        Json body = object();
+        if (!totp.value().empty()) body.set("totp", totp.value());
+        auto r = ctx.api->call("DELETE", "/me/webauthn/" + pos[1], body);
+        if (!r) {
+            if (r.failure().api_code == "WEBAUTHN_REQUIRED")
+                return fail(kAuth, "security key not removed: removing one needs a security key's assertion, which "
+                                   "the CLI cannot make; remove it in a browser client, or turn TOTP on and pass --totp");
+            return r.failure();
+        }
         if (ctx.json) std::cout << "{\"removed\": true}\n";
         else std::cout << "Security key removed.\n";
         return ok_status();

@@ -69,6 +69,16 @@ std::string totp_given(const Ctx &ctx) {
     return totp;
 }
 
+Outcome<std::string> totp_if_enabled(Ctx &ctx) {
+    auto me = ctx.api->get("/me");
+    if (!me) return me.failure();
+    if (!unwrap_object(me.value(), "user").boolean("totpEnabled")) return std::string();
+    std::string code = totp_given(ctx);
+    if (!code.empty()) return code;
+    if (!have_tty()) return fail(kUsage, "two-factor login is on: pass --totp CODE or set MSKANBAN_TOTP");
+    return read_line_tty("TOTP code: ");
+}
+
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash) {
     Json body = object();
     body.set("email", email);

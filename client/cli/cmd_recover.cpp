@@ -33,19 +33,6 @@ void show_new_phrase(const std::string &what_happened, const std::string &phrase
               << "\nYour NEW recovery phrase (shown once; the old one no longer works):\n\n    " << phrase << "\n\n";
 }
 
-// The TOTP code PUT /me/recovery needs when two-factor login is on: --totp, MSKANBAN_TOTP
-// or a prompt. Asked before the request, because a request without one counts as a
-// failed login.
-Outcome<std::string> totp_if_enabled(Ctx &ctx) {
-    auto me = ctx.api->get("/me");
-    if (!me) return me.failure();
-    if (!unwrap_object(me.value(), "user").boolean("totpEnabled")) return std::string();
-    std::string code = totp_given(ctx);
-    if (!code.empty()) return code;
-    if (!have_tty()) return fail(kUsage, "two-factor login is on: pass --totp CODE or set MSKANBAN_TOTP");
-    return read_line_tty("TOTP code: ");
-}
-
 }  // namespace
 
 Status cmd_recover(Ctx &ctx) {
@@ -105,6 +92,7 @@ Status cmd_recover(Ctx &ctx) {
 Status cmd_recovery_rotate(Ctx &ctx) {
     if (!ctx.args.pos.empty()) return fail(kUsage, "usage: mskanban recovery rotate [--totp CODE]");
     const SessionState &s = *ctx.state;
+    // The TOTP code PUT /me/recovery needs when TOTP is on, asked before the password.
     auto totp = totp_if_enabled(ctx);
     if (!totp) return totp.failure();
     auto unlocked = unlock_with_password(ctx, s.email);

@@ -13,7 +13,7 @@ const std::vector<Command> &command_table() {
         {"whoami", "", "", "show the account and session", cmd_whoami, true},
         {"2fa", "enroll", "[--code CODE]", "enable TOTP: shows a QR code, then asks for a code", cmd_2fa_enroll, true},
         {"2fa", "disable", "[--code CODE]", "disable TOTP (needs a current code)", cmd_2fa_disable, true},
-        {"2fa", "webauthn", "list | rm KEY_ID", "list or remove security keys (register them in a browser)", cmd_2fa_webauthn, true},
+        {"2fa", "webauthn", "list | rm KEY_ID [--totp CODE]", "list or remove security keys (register them in a browser)", cmd_2fa_webauthn, true},
         {"workspace", "create", "NAME", "create a workspace with a fresh key", cmd_workspace_create, true},
         {"workspace", "list", "", "list your workspaces", cmd_workspace_list, true},
         {"workspace", "invite", "WORKSPACE_ID EMAIL [--role member|viewer]", "share a workspace (seals its key to the invitee)", cmd_workspace_invite, true},

@@ -1,4 +1,5 @@
-// The login steps that register, login, recover and `recovery rotate` share (cmd_auth.cpp).
+// The login steps that register, login, recover, `recovery rotate` and `2fa webauthn rm`
+// share (cmd_auth.cpp).
 #pragma once
 
 #include <string>
@@ -25,6 +26,9 @@ Json password_body(const std::string &email, const std::string &auth_hash, const
 Outcome<crypto::Unlocked> unlock_with_password(Ctx &ctx, const std::string &email);
 // The TOTP code from --totp or MSKANBAN_TOTP; empty when neither is set.
 std::string totp_given(const Ctx &ctx);
+// For a step-up (`recovery rotate`, `2fa webauthn rm`): when GET /me says TOTP is on, the
+// code from totp_given or the terminal; empty when TOTP is off.
+Outcome<std::string> totp_if_enabled(Ctx &ctx);
 // POST /auth/login with an authHash; asks for a TOTP code on a terminal when the server
 // requires one. Returns the login response.
 Outcome<Json> post_login(Ctx &ctx, const std::string &email, const std::string &auth_hash);

@@ -1,5 +1,5 @@
 // /auth/webauthn (register begin and finish) and /me/webauthn (list and remove keys, and
-// the step-up challenge for DELETE /me);
+// the step-up challenge for DELETE /me, PUT /me/recovery and removing a key);
 // also the WebAuthn JSON the login step uses (webauthn_io.hpp). The ceremonies are
 // src/webauthn.hpp.
 #include "../routes.hpp"
@@ -82,7 +82,17 @@ Result<Response> delete_key(Ctx &ctx) {
     const std::string &id = ctx.req.param("id");
     auto ok = check_path_id(id);
     if (!ok) return ok.error();
-    auto st = webauthn_remove(ctx.tx(), ctx.auth->user_id, id);
+    // The step-up factor in the body; no body at all is no factor (403 names what is needed).
+    std::optional<std::string> totp;
+    std::optional<WebauthnAssertion> assertion;
+    if (!ctx.req.body.empty()) {
+        auto body = body_object(ctx.req);
+        if (!body) return body.error();
+        auto factor = second_factor_fields(body->get(), totp, assertion);
+        if (!factor) return factor.error();
+    }
+    auto st = webauthn_remove_stepped_up(ctx.tx(), ctx.svc.redis, ctx.svc.cfg, ctx.auth->user_id, ctx.auth->email, id,
+                                         totp, assertion);
     if (!st) return st.error();
     return no_content();
 }
