@@ -49,7 +49,6 @@
 #define NGX_HTTP_MSKANBAN_BOARD_SUBSCRIBED     2
 #define NGX_HTTP_MSKANBAN_BOARD_UNSUBSCRIBING  3
 
-#define NGX_HTTP_MSKANBAN_TICK                 1000
 #define NGX_HTTP_MSKANBAN_SPREAD               5000
 
 
@@ -84,11 +83,6 @@ static void ngx_http_mskanban_sub_deliver(ngx_http_mskanban_sub_t *sub,
     ngx_http_mskanban_msg_t *msg);
 static void ngx_http_mskanban_sub_drop_pending(ngx_http_mskanban_sub_t *sub);
 static void ngx_http_mskanban_pending_free(ngx_http_mskanban_pending_t *p);
-static void ngx_http_mskanban_on_message(redisAsyncContext *ac, void *r,
-    void *privdata);
-static void ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd);
-static void ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd);
-static void ngx_http_mskanban_tick(ngx_event_t *ev);
 static void ngx_http_mskanban_board_ask_end(ngx_http_mskanban_board_t *board);
 static void ngx_http_mskanban_board_end(redisAsyncContext *ac, void *r,
     void *privdata);
@@ -100,96 +94,8 @@ static void ngx_http_mskanban_sub_retry_close(ngx_http_mskanban_sub_t *sub,
     ngx_uint_t reason);
 
 
-ngx_http_mskanban_worker_t  ngx_http_mskanban_worker;
 
 
-ngx_int_t
-ngx_http_mskanban_fanout_init(ngx_cycle_t *cycle,
-    ngx_http_mskanban_main_conf_t *mcf)
-{
-    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
-
-    ngx_memzero(w, sizeof(ngx_http_mskanban_worker_t));
-
-    w->mcf = mcf;
-
-    ngx_rbtree_init(&w->boards, &w->sentinel, ngx_str_rbtree_insert_value);
-    ngx_queue_init(&w->all);
-
-    ngx_http_mskanban_redis_init(&w->sub, "subscriber", mcf,
-                                 ngx_http_mskanban_on_ready,
-                                 ngx_http_mskanban_on_lost);
-    ngx_http_mskanban_redis_init(&w->cmd, "command", mcf,
-                                 ngx_http_mskanban_replay_redis_ready, NULL);
-
-    w->tick.handler = ngx_http_mskanban_tick;
-    w->tick.data = w;
-    w->tick.log = cycle->log;
-    w->tick.cancelable = 1;
-
-    ngx_queue_init(&w->deliveries);
-    w->deliver.handler = ngx_http_mskanban_deliver_handler;
-    w->deliver.data = w;
-    w->deliver.log = cycle->log;
-
-    ngx_add_timer(&w->tick, NGX_HTTP_MSKANBAN_TICK);
-
-    w->running = 1;
-
-    ngx_http_mskanban_redis_connect(&w->sub);
-    ngx_http_mskanban_redis_connect(&w->cmd);
-
-    return NGX_OK;
-}
-
-
-void
-ngx_http_mskanban_fanout_exit(ngx_cycle_t *cycle)
-{
-    ngx_queue_t                 *q;
-    ngx_rbtree_node_t           *node;
-    ngx_http_mskanban_sub_t     *sub;
-    ngx_http_mskanban_board_t   *board;
-    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
-
-    if (!w->running) {
-        return;
-    }
-
-    w->running = 0;
-
-    if (w->tick.timer_set) {
-        ngx_del_timer(&w->tick);
-    }
-
-    if (w->deliver.posted) {
-        ngx_delete_posted_event(&w->deliver);
-    }
-
-    while (!ngx_queue_empty(&w->deliveries)) {
-        q = ngx_queue_head(&w->deliveries);
-        board = ngx_queue_data(q, ngx_http_mskanban_board_t, deliveries_link);
-        ngx_http_mskanban_board_drop_out(board);
-    }
-
-    /* streams still open when the process ends; their requests go too */
-
-    while (!ngx_queue_empty(&w->all)) {
-        q = ngx_queue_head(&w->all);
-        sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
-        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
-    }
-
-    ngx_http_mskanban_redis_stop(&w->sub);
-    ngx_http_mskanban_redis_stop(&w->cmd);
-
-    while (w->boards.root != w->boards.sentinel) {
-        node = ngx_rbtree_min(w->boards.root, w->boards.sentinel);
-        board = (ngx_http_mskanban_board_t *) node;
-        ngx_rbtree_delete(&w->boards, node);
-        ngx_free(board);
-    }
-}
 
 
 /*
@@ -593,7 +499,7 @@ ngx_http_mskanban_board_update(ngx_http_mskanban_board_t *board)
             return;
         }
 
-        rc = redisAsyncCommand(ac, ngx_http_mskanban_on_message, NULL,
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_channel_message, NULL,
                                "SUBSCRIBE " NGX_HTTP_MSKANBAN_BOARD_CHANNEL
                                "%b", board->id, board->sn.str.len);
 
@@ -756,83 +662,109 @@ ngx_http_mskanban_board_publish(ngx_http_mskanban_board_t *board,
 }
 
 
+
+
+
+
 /*
- * The one callback of the subscriber connection: subscribe and
- * unsubscribe confirmations and messages, for boards and revocations.
- * A NULL reply means the connection is going away; on_lost handles that.
+ * Where the worker's tables are set up and torn down; the connections and
+ * the timer are ngx_http_mskanban_channel.c's.
  */
 
-static void
-ngx_http_mskanban_on_message(redisAsyncContext *ac, void *r, void *privdata)
+void
+ngx_http_mskanban_boards_init(void)
 {
-    redisReply                 *reply = r;
-    redisReply                 *kind, *channel;
-    ngx_str_t                   type, name;
+    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
+
+    ngx_rbtree_init(&w->boards, &w->sentinel, ngx_str_rbtree_insert_value);
+    ngx_queue_init(&w->all);
+
+    ngx_queue_init(&w->deliveries);
+    w->deliver.handler = ngx_http_mskanban_deliver_handler;
+    w->deliver.data = w;
+    w->deliver.log = ngx_cycle->log;
+}
+
+
+/* the worker ends: streams still open go, their requests too */
+
+void
+ngx_http_mskanban_boards_close(void)
+{
+    ngx_queue_t                 *q;
+    ngx_http_mskanban_sub_t     *sub;
+    ngx_http_mskanban_board_t   *board;
+    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
+
+    if (w->deliver.posted) {
+        ngx_delete_posted_event(&w->deliver);
+    }
+
+    while (!ngx_queue_empty(&w->deliveries)) {
+        q = ngx_queue_head(&w->deliveries);
+        board = ngx_queue_data(q, ngx_http_mskanban_board_t, deliveries_link);
+        ngx_http_mskanban_board_drop_out(board);
+    }
+
+    while (!ngx_queue_empty(&w->all)) {
+        q = ngx_queue_head(&w->all);
+        sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
+        ngx_http_mskanban_sub_close(sub, NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
+    }
+}
+
+
+/* after the connections stopped (their callbacks may hold boards) */
+
+void
+ngx_http_mskanban_boards_free(void)
+{
+    ngx_rbtree_node_t           *node;
+    ngx_http_mskanban_board_t   *board;
+    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
+
+    while (w->boards.root != w->boards.sentinel) {
+        node = ngx_rbtree_min(w->boards.root, w->boards.sentinel);
+        board = (ngx_http_mskanban_board_t *) node;
+        ngx_rbtree_delete(&w->boards, node);
+        ngx_free(board);
+    }
+}
+
+
+/*
+ * A reply on the subscriber connection for "mskanban:board:<id>"
+ * (dispatched by ngx_http_mskanban_channel.c): a message or a subscribe
+ * or unsubscribe confirmation.
+ */
+
+void
+ngx_http_mskanban_board_message(ngx_str_t *type, u_char *id, size_t len,
+    redisReply *payload)
+{
     ngx_http_mskanban_board_t  *board;
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements < 3)
-    {
-        return;
-    }
-
-    kind = reply->element[0];
-    channel = reply->element[1];
-
-    if (kind->type != REDIS_REPLY_STRING
-        || channel->type != REDIS_REPLY_STRING)
-    {
-        return;
-    }
-
-    type.data = (u_char *) kind->str;
-    type.len = kind->len;
-    name.data = (u_char *) channel->str;
-    name.len = channel->len;
-
-    if (name.len == sizeof(NGX_HTTP_MSKANBAN_REVOKE_CHANNEL) - 1
-        && ngx_strncmp(name.data, NGX_HTTP_MSKANBAN_REVOKE_CHANNEL,
-                       name.len) == 0)
-    {
-        if (type.len == 7 && ngx_strncmp(type.data, "message", 7) == 0
-            && reply->element[2]->type == REDIS_REPLY_STRING)
-        {
-            ngx_http_mskanban_revoke((u_char *) reply->element[2]->str,
-                                     reply->element[2]->len);
-        }
-
-        return;
-    }
-
-    if (name.len <= sizeof(NGX_HTTP_MSKANBAN_BOARD_CHANNEL) - 1
-        || ngx_strncmp(name.data, NGX_HTTP_MSKANBAN_BOARD_CHANNEL,
-                       sizeof(NGX_HTTP_MSKANBAN_BOARD_CHANNEL) - 1) != 0)
-    {
-        return;
-    }
-
-    board = ngx_http_mskanban_board_get(
-                name.data + sizeof(NGX_HTTP_MSKANBAN_BOARD_CHANNEL) - 1,
-                name.len - (sizeof(NGX_HTTP_MSKANBAN_BOARD_CHANNEL) - 1), 0);
+    board = ngx_http_mskanban_board_get(id, len, 0);
 
     if (board == NULL) {
         return;
     }
 
-    if (type.len == 7 && ngx_strncmp(type.data, "message", 7) == 0) {
+    if (type->len == 7 && ngx_strncmp(type->data, "message", 7) == 0) {
 
-        if (reply->element[2]->type == REDIS_REPLY_STRING) {
-            ngx_http_mskanban_board_publish(board, reply->element[2]);
+        if (payload->type == REDIS_REPLY_STRING) {
+            ngx_http_mskanban_board_publish(board, payload);
         }
 
-    } else if (type.len == 9 && ngx_strncmp(type.data, "subscribe", 9) == 0) {
-
+    } else if (type->len == 9
+               && ngx_strncmp(type->data, "subscribe", 9) == 0)
+    {
         if (board->state == NGX_HTTP_MSKANBAN_BOARD_SUBSCRIBING) {
             ngx_http_mskanban_board_confirmed(board, 1);
         }
 
-    } else if (type.len == 11
-               && ngx_strncmp(type.data, "unsubscribe", 11) == 0)
+    } else if (type->len == 11
+               && ngx_strncmp(type->data, "unsubscribe", 11) == 0)
     {
         if (board->state == NGX_HTTP_MSKANBAN_BOARD_UNSUBSCRIBING) {
             ngx_http_mskanban_board_confirmed(board, 0);
@@ -841,28 +773,14 @@ ngx_http_mskanban_on_message(redisAsyncContext *ac, void *r, void *privdata)
 }
 
 
-/* the subscriber connection is (again) ready: subscribe what is needed */
+/* the subscriber connection is (again) ready: subscribe every board */
 
-static void
-ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd)
+void
+ngx_http_mskanban_boards_ready(void)
 {
-    redisAsyncContext           *ac;
     ngx_rbtree_node_t           *node, *next;
     ngx_http_mskanban_board_t   *board;
     ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
-
-    ac = ngx_http_mskanban_redis_context(rd);
-    if (ac == NULL) {
-        return;
-    }
-
-    if (redisAsyncCommand(ac, ngx_http_mskanban_on_message, NULL,
-                          "SUBSCRIBE " NGX_HTTP_MSKANBAN_REVOKE_CHANNEL)
-        != REDIS_OK)
-    {
-        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
-                      "mskanban: cannot subscribe to revocations");
-    }
 
     if (w->boards.root == w->boards.sentinel) {
         return;
@@ -880,13 +798,63 @@ ngx_http_mskanban_on_ready(ngx_http_mskanban_redis_t *rd)
 
 
 /*
- * The subscriber connection dropped: hiredis already forgot every
- * subscription. Subscribers are kept: each goes back to waiting with its
- * position and replays from it once its board is subscribed again.
+ * Once a second (the worker's tick): transports send heartbeats and
+ * enforce deadlines. When the worker is shutting down gracefully, each
+ * stream is closed at its own moment within NGX_HTTP_MSKANBAN_SPREAD, so
+ * that clients reconnect to the new workers gradually.
  */
 
-static void
-ngx_http_mskanban_on_lost(ngx_http_mskanban_redis_t *rd)
+void
+ngx_http_mskanban_subs_tick(ngx_msec_t now)
+{
+    ngx_msec_t                   spent;
+    ngx_queue_t                 *q, *next;
+    ngx_http_mskanban_sub_t     *sub;
+    ngx_http_mskanban_worker_t  *w = &ngx_http_mskanban_worker;
+
+    if ((ngx_exiting || ngx_quit) && !w->exiting) {
+        w->exiting = 1;
+        w->exit_start = now;
+    }
+
+    spent = now - w->exit_start;
+
+    for (q = ngx_queue_head(&w->all);
+         q != ngx_queue_sentinel(&w->all);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
+
+        if (w->exiting
+            && (spent >= NGX_HTTP_MSKANBAN_SPREAD
+                || sub->jitter % NGX_HTTP_MSKANBAN_SPREAD <= spent))
+        {
+            ngx_http_mskanban_sub_retry_close(sub,
+                                             NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
+
+        } else if (sub->recheck
+                   && (ngx_msec_int_t) (now - sub->recheck) >= 0)
+        {
+            ngx_http_mskanban_sub_retry_close(sub,
+                                             NGX_HTTP_MSKANBAN_CLOSE_EXPIRED);
+
+        } else if (sub->data) {
+            sub->transport->tick(sub, now);
+        }
+    }
+}
+
+
+/*
+ * The subscriber connection dropped (ngx_http_mskanban_channel.c): hiredis
+ * already forgot every subscription. Subscribers are kept: each goes back
+ * to waiting with its position and replays from it once its board is
+ * subscribed again.
+ */
+
+void
+ngx_http_mskanban_boards_lost(void)
 {
     ngx_uint_t                   n, blind;
     ngx_queue_t                 *q;
@@ -1040,59 +1008,6 @@ ngx_http_mskanban_board_saw(ngx_http_mskanban_board_t *board,
 }
 
 
-/*
- * Once a second: transports send heartbeats and enforce deadlines. When
- * the worker is shutting down gracefully, each stream is closed at its
- * own moment within NGX_HTTP_MSKANBAN_SPREAD, so that clients reconnect to
- * the new workers gradually.
- */
-
-static void
-ngx_http_mskanban_tick(ngx_event_t *ev)
-{
-    ngx_msec_t                   now, spent;
-    ngx_queue_t                 *q, *next;
-    ngx_http_mskanban_sub_t     *sub;
-    ngx_http_mskanban_worker_t  *w = ev->data;
-
-    now = ngx_current_msec;
-
-    if ((ngx_exiting || ngx_quit) && !w->exiting) {
-        w->exiting = 1;
-        w->exit_start = now;
-    }
-
-    spent = now - w->exit_start;
-
-    for (q = ngx_queue_head(&w->all);
-         q != ngx_queue_sentinel(&w->all);
-         q = next)
-    {
-        next = ngx_queue_next(q);
-        sub = ngx_queue_data(q, ngx_http_mskanban_sub_t, all_link);
-
-        if (w->exiting
-            && (spent >= NGX_HTTP_MSKANBAN_SPREAD
-                || sub->jitter % NGX_HTTP_MSKANBAN_SPREAD <= spent))
-        {
-            ngx_http_mskanban_sub_retry_close(sub,
-                                             NGX_HTTP_MSKANBAN_CLOSE_SHUTDOWN);
-
-        } else if (sub->recheck
-                   && (ngx_msec_int_t) (now - sub->recheck) >= 0)
-        {
-            ngx_http_mskanban_sub_retry_close(sub,
-                                             NGX_HTTP_MSKANBAN_CLOSE_EXPIRED);
-
-        } else if (sub->data) {
-            sub->transport->tick(sub, now);
-        }
-    }
-
-    ev->cancelable = (w->nsubs == 0);
-
-    ngx_add_timer(ev, NGX_HTTP_MSKANBAN_TICK);
-}
 
 
 /* closes after a "retry:" between 1 and 2 x mskanban_retry */

@@ -438,12 +438,12 @@ ngx_http_mskanban_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
-    return ngx_http_mskanban_fanout_init(cycle, mcf);
+    return ngx_http_mskanban_channel_init(cycle, mcf);
 }
 
 
 static void
 ngx_http_mskanban_exit_process(ngx_cycle_t *cycle)
 {
-    ngx_http_mskanban_fanout_exit(cycle);
+    ngx_http_mskanban_channel_exit(cycle);
 }

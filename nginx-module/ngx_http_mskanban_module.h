@@ -300,10 +300,22 @@ void ngx_http_mskanban_redis_stop(ngx_http_mskanban_redis_t *rd);
 redisAsyncContext *ngx_http_mskanban_redis_context(
     ngx_http_mskanban_redis_t *rd);
 
-/* ngx_http_mskanban_fanout.c */
-ngx_int_t ngx_http_mskanban_fanout_init(ngx_cycle_t *cycle,
+/* ngx_http_mskanban_channel.c */
+ngx_int_t ngx_http_mskanban_channel_init(ngx_cycle_t *cycle,
     ngx_http_mskanban_main_conf_t *mcf);
-void ngx_http_mskanban_fanout_exit(ngx_cycle_t *cycle);
+void ngx_http_mskanban_channel_exit(ngx_cycle_t *cycle);
+void ngx_http_mskanban_channel_message(redisAsyncContext *ac, void *r,
+    void *privdata);
+
+/* ngx_http_mskanban_fanout.c */
+void ngx_http_mskanban_boards_init(void);
+void ngx_http_mskanban_boards_close(void);
+void ngx_http_mskanban_boards_free(void);
+void ngx_http_mskanban_boards_ready(void);
+void ngx_http_mskanban_boards_lost(void);
+void ngx_http_mskanban_board_message(ngx_str_t *type, u_char *id, size_t len,
+    redisReply *payload);
+void ngx_http_mskanban_subs_tick(ngx_msec_t now);
 ngx_http_mskanban_sub_t *ngx_http_mskanban_sub_create(ngx_str_t *board,
     ngx_http_mskanban_identity_t *id, ngx_http_mskanban_transport_t *tr,
     void *data, ngx_log_t *log);

@@ -86,6 +86,8 @@ ngx_http_mskanban_replay_redis_ready(ngx_http_mskanban_redis_t *rd)
             ngx_http_mskanban_replay_resume(sub);
         }
     }
+
+    ngx_http_mskanban_revoke_cmd_ready();
 }
 
 

@@ -211,6 +211,12 @@ void ngx_http_mskanban_ws_leave(ngx_http_mskanban_ws_t *ws);
 ngx_int_t ngx_http_mskanban_ws_publish(ngx_http_mskanban_ws_t *ws,
     u_char *buf, size_t len, ngx_uint_t opcode);
 ngx_uint_t ngx_http_mskanban_ws_worker_connections(void);
+void ngx_http_mskanban_ws_room_message(ngx_str_t *type, u_char *name,
+    size_t len, redisReply *payload);
+void ngx_http_mskanban_ws_rooms_ready(void);
+void ngx_http_mskanban_ws_rooms_lost(ngx_uint_t subscriber);
+void ngx_http_mskanban_ws_rooms_tick(ngx_msec_t now);
+void ngx_http_mskanban_ws_revoke(u_char *json, size_t len);
 
 
 #endif /* _NGX_HTTP_MSKANBAN_WS_H_INCLUDED_ */

@@ -178,6 +178,7 @@ ngx_http_mskanban_ws(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_mskanban_ws_loc_conf_t *wlcf = conf;
 
     ngx_http_core_loc_conf_t          *clcf;
+    ngx_http_mskanban_main_conf_t     *mcf;
     ngx_http_mskanban_ws_main_conf_t  *wmcf;
 
     if (wlcf->enable != NGX_CONF_UNSET) {
@@ -191,6 +192,10 @@ ngx_http_mskanban_ws(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mskanban_ws_module);
     wmcf->used = 1;
+
+    /* the worker's Redis connections and timer (channel.c) are needed */
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mskanban_module);
+    mcf->used = 1;
 
     return NGX_CONF_OK;
 }

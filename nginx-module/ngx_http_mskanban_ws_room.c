@@ -2,11 +2,12 @@
 /*
  * ngx_http_mskanban_ws_room: rooms, Redis pub/sub, revocations, per worker.
  *
- * Each worker has two Redis connections of its own (ngx_http_mskanban_redis.c
- * does the event loop glue): one SUBSCRIBEs to "mskanban:room:<room>" while
- * the room has local connections, and to "mskanban:revoke"; the other
- * PUBLISHes. Every message a client sends is published with the sender's
- * origin in front (see ngx_http_mskanban_ws.h) and delivered when Redis
+ * Rooms use the worker's two Redis connections, shared with the live
+ * streams (ngx_http_mskanban_channel.c): the subscriber connection
+ * SUBSCRIBEs to "mskanban:room:<room>" while the room has local
+ * connections and hands its messages, and the revocations, to this file;
+ * the command connection PUBLISHes. Every message a client sends is
+ * published with the sender's origin in front (see ngx_http_mskanban_ws.h) and delivered when Redis
  * hands it back, to every local connection of the room but the sender; so
  * all receivers, on every worker and host, see one order. A room waits for
  * a pending (UN)SUBSCRIBE to be confirmed before changing direction, so
@@ -28,8 +29,6 @@
 #define NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED     2
 #define NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING  3
 
-#define NGX_HTTP_MSKANBAN_WS_TICK                1000
-
 
 struct ngx_http_mskanban_ws_room_s {
     ngx_str_node_t                  sn;        /* key: the room name */
@@ -43,13 +42,10 @@ struct ngx_http_mskanban_ws_room_s {
 
 typedef struct {
     ngx_http_mskanban_ws_main_conf_t  *wmcf;
-    ngx_http_mskanban_redis_t          sub;
-    ngx_http_mskanban_redis_t          pub;
     ngx_rbtree_t                       rooms;
     ngx_rbtree_node_t                  sentinel;
     ngx_queue_t                        all;
     ngx_uint_t                         nconns;
-    ngx_event_t                        tick;
     u_char                             origin[8];
     uint64_t                           seq;
     size_t                             publishing;
@@ -66,15 +62,9 @@ static void ngx_http_mskanban_ws_room_confirmed(
     ngx_http_mskanban_ws_room_t *room, ngx_uint_t subscribed);
 static void ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
     u_char *payload, size_t len);
-static void ngx_http_mskanban_ws_revoke(u_char *json, size_t len);
 static void ngx_http_mskanban_ws_close_open(ngx_uint_t code);
-static void ngx_http_mskanban_ws_on_message(redisAsyncContext *ac, void *r,
-    void *privdata);
 static void ngx_http_mskanban_ws_on_published(redisAsyncContext *ac, void *r,
     void *privdata);
-static void ngx_http_mskanban_ws_on_ready(ngx_http_mskanban_redis_t *rd);
-static void ngx_http_mskanban_ws_on_lost(ngx_http_mskanban_redis_t *rd);
-static void ngx_http_mskanban_ws_worker_tick(ngx_event_t *ev);
 static void ngx_http_mskanban_ws_random(u_char *buf, size_t len);
 
 
@@ -96,23 +86,16 @@ ngx_http_mskanban_ws_worker_init(ngx_cycle_t *cycle,
 
     ngx_http_mskanban_ws_random(w->origin, sizeof(w->origin));
 
-    ngx_http_mskanban_redis_init(&w->sub, "room subscriber", mcf,
-                                 ngx_http_mskanban_ws_on_ready,
-                                 ngx_http_mskanban_ws_on_lost);
-    ngx_http_mskanban_redis_init(&w->pub, "room publisher", mcf, NULL,
-                                 ngx_http_mskanban_ws_on_lost);
+    /*
+     * the worker's connections and timer: ngx_http_mskanban_channel.c,
+     * started for any mskanban_ws location (not for a status one alone)
+     */
 
-    w->tick.handler = ngx_http_mskanban_ws_worker_tick;
-    w->tick.data = w;
-    w->tick.log = cycle->log;
-    w->tick.cancelable = 1;
-
-    ngx_add_timer(&w->tick, NGX_HTTP_MSKANBAN_WS_TICK);
+    if (!ngx_http_mskanban_worker.running) {
+        return NGX_OK;
+    }
 
     w->running = 1;
-
-    ngx_http_mskanban_redis_connect(&w->sub);
-    ngx_http_mskanban_redis_connect(&w->pub);
 
     return NGX_OK;
 }
@@ -133,10 +116,6 @@ ngx_http_mskanban_ws_worker_exit(ngx_cycle_t *cycle)
 
     w->running = 0;
 
-    if (w->tick.timer_set) {
-        ngx_del_timer(&w->tick);
-    }
-
     /* connections still open when the process ends go with it */
 
     while (!ngx_queue_empty(&w->all)) {
@@ -149,9 +128,6 @@ ngx_http_mskanban_ws_worker_exit(ngx_cycle_t *cycle)
             ngx_http_mskanban_ws_stat(connections, -1);
         }
     }
-
-    ngx_http_mskanban_redis_stop(&w->sub);
-    ngx_http_mskanban_redis_stop(&w->pub);
 
     while (w->rooms.root != w->rooms.sentinel) {
         node = ngx_rbtree_min(w->rooms.root, w->rooms.sentinel);
@@ -208,7 +184,7 @@ ngx_http_mskanban_ws_join(ngx_http_mskanban_ws_t *ws)
     ws->seq = ++w->seq;
 
     /* the tick must keep a gracefully exiting worker alive */
-    w->tick.cancelable = 0;
+    ngx_http_mskanban_worker.tick.cancelable = 0;
 
     if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED) {
         ngx_http_mskanban_ws_start(ws);
@@ -265,7 +241,7 @@ ngx_http_mskanban_ws_publish(ngx_http_mskanban_ws_t *ws, u_char *buf,
     redisAsyncContext              *ac;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
-    ac = ngx_http_mskanban_redis_context(&w->pub);
+    ac = ngx_http_mskanban_redis_context(&ngx_http_mskanban_worker.cmd);
 
     if (ac == NULL || w->publishing + len > w->wmcf->publish_buffer) {
         ngx_log_error(NGX_LOG_WARN, ws->request->connection->log, 0,
@@ -370,7 +346,9 @@ ngx_http_mskanban_ws_room_update(ngx_http_mskanban_ws_room_t *room)
     redisAsyncContext              *ac;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
-    ac = ngx_http_mskanban_redis_context(&w->sub);
+    ac = w->running
+         ? ngx_http_mskanban_redis_context(&ngx_http_mskanban_worker.sub)
+         : NULL;
 
     switch (room->state) {
 
@@ -385,7 +363,7 @@ ngx_http_mskanban_ws_room_update(ngx_http_mskanban_ws_room_t *room)
             return;
         }
 
-        rc = redisAsyncCommand(ac, ngx_http_mskanban_ws_on_message, NULL,
+        rc = redisAsyncCommand(ac, ngx_http_mskanban_channel_message, NULL,
                                "SUBSCRIBE " NGX_HTTP_MSKANBAN_ROOM_CHANNEL
                                "%b", room->name, room->sn.str.len);
 
@@ -537,7 +515,7 @@ ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
  * (ngx_http_mskanban_revoke.c): matching connections are closed with 4403.
  */
 
-static void
+void
 ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
 {
     ngx_uint_t                       n;
@@ -548,7 +526,8 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
 
     /* the live stream's handler logs what it cannot read */
 
-    if (ngx_http_mskanban_revocation_parse(json, len, &rv) != NGX_OK) {
+    if (!w->running
+        || ngx_http_mskanban_revocation_parse(json, len, &rv) != NGX_OK) {
         return;
     }
 
@@ -602,80 +581,43 @@ ngx_http_mskanban_ws_close_open(ngx_uint_t code)
 }
 
 
-static void
-ngx_http_mskanban_ws_on_message(redisAsyncContext *ac, void *r,
-    void *privdata)
+/*
+ * A reply on the worker's subscriber connection for a room channel
+ * (ngx_http_mskanban_channel.c dispatches): a subscribe or unsubscribe
+ * confirmation, or a message.
+ */
+
+void
+ngx_http_mskanban_ws_room_message(ngx_str_t *type, u_char *name,
+    size_t len, redisReply *payload)
 {
-    redisReply                   *reply = r;
-    redisReply                   *kind, *channel, *payload;
-    ngx_str_t                     type, name;
     ngx_http_mskanban_ws_room_t  *room;
 
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY
-        || reply->elements < 3)
-    {
+    if (!ngx_http_mskanban_ws_worker.running) {
         return;
     }
 
-    kind = reply->element[0];
-    channel = reply->element[1];
-    payload = reply->element[2];
-
-    if (kind->type != REDIS_REPLY_STRING
-        || channel->type != REDIS_REPLY_STRING)
-    {
-        return;
-    }
-
-    type.data = (u_char *) kind->str;
-    type.len = kind->len;
-    name.data = (u_char *) channel->str;
-    name.len = channel->len;
-
-    if (name.len == sizeof(NGX_HTTP_MSKANBAN_REVOKE_CHANNEL) - 1
-        && ngx_strncmp(name.data, NGX_HTTP_MSKANBAN_REVOKE_CHANNEL,
-                       name.len) == 0)
-    {
-        if (type.len == 7 && ngx_strncmp(type.data, "message", 7) == 0
-            && payload->type == REDIS_REPLY_STRING)
-        {
-            ngx_http_mskanban_ws_revoke((u_char *) payload->str,
-                                        (size_t) payload->len);
-        }
-
-        return;
-    }
-
-    if (name.len <= sizeof(NGX_HTTP_MSKANBAN_ROOM_CHANNEL) - 1
-        || ngx_strncmp(name.data, NGX_HTTP_MSKANBAN_ROOM_CHANNEL,
-                       sizeof(NGX_HTTP_MSKANBAN_ROOM_CHANNEL) - 1) != 0)
-    {
-        return;
-    }
-
-    room = ngx_http_mskanban_ws_room_get(
-               name.data + sizeof(NGX_HTTP_MSKANBAN_ROOM_CHANNEL) - 1,
-               name.len - (sizeof(NGX_HTTP_MSKANBAN_ROOM_CHANNEL) - 1), 0);
+    room = ngx_http_mskanban_ws_room_get(name, len, 0);
 
     if (room == NULL) {
         return;
     }
 
-    if (type.len == 7 && ngx_strncmp(type.data, "message", 7) == 0) {
+    if (type->len == 7 && ngx_strncmp(type->data, "message", 7) == 0) {
 
         if (payload->type == REDIS_REPLY_STRING) {
             ngx_http_mskanban_ws_room_relay(room, (u_char *) payload->str,
                                             (size_t) payload->len);
         }
 
-    } else if (type.len == 9 && ngx_strncmp(type.data, "subscribe", 9) == 0) {
+    } else if (type->len == 9 && ngx_strncmp(type->data, "subscribe", 9) == 0) {
 
         if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBING) {
             ngx_http_mskanban_ws_room_confirmed(room, 1);
         }
 
-    } else if (type.len == 11
-               && ngx_strncmp(type.data, "unsubscribe", 11) == 0)
+    } else if (type->len == 11
+               && ngx_strncmp(type->data, "unsubscribe", 11) == 0)
     {
         if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING) {
             ngx_http_mskanban_ws_room_confirmed(room, 0);
@@ -684,28 +626,16 @@ ngx_http_mskanban_ws_on_message(redisAsyncContext *ac, void *r,
 }
 
 
-static void
-ngx_http_mskanban_ws_on_ready(ngx_http_mskanban_redis_t *rd)
+/* the subscriber connection is (again) ready: subscribe every room */
+
+void
+ngx_http_mskanban_ws_rooms_ready(void)
 {
-    redisAsyncContext              *ac;
     ngx_rbtree_node_t              *node, *next;
     ngx_http_mskanban_ws_room_t    *room;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
-    ac = ngx_http_mskanban_redis_context(rd);
-    if (ac == NULL) {
-        return;
-    }
-
-    if (redisAsyncCommand(ac, ngx_http_mskanban_ws_on_message, NULL,
-                          "SUBSCRIBE " NGX_HTTP_MSKANBAN_REVOKE_CHANNEL)
-        != REDIS_OK)
-    {
-        ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
-                      "mskanban: cannot subscribe to revocations");
-    }
-
-    if (w->rooms.root == w->rooms.sentinel) {
+    if (!w->running || w->rooms.root == w->rooms.sentinel) {
         return;
     }
 
@@ -721,20 +651,25 @@ ngx_http_mskanban_ws_on_ready(ngx_http_mskanban_redis_t *rd)
 
 
 /*
- * A Redis connection dropped. For the subscriber, hiredis already forgot
- * every subscription: rooms start over from IDLE.
+ * A Redis connection dropped (subscriber: 1, command: 0). For the
+ * subscriber, hiredis already forgot every subscription: rooms start over
+ * from IDLE.
  */
 
-static void
-ngx_http_mskanban_ws_on_lost(ngx_http_mskanban_redis_t *rd)
+void
+ngx_http_mskanban_ws_rooms_lost(ngx_uint_t subscriber)
 {
     ngx_rbtree_node_t              *node, *next;
     ngx_http_mskanban_ws_room_t    *room;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
+    if (!w->running) {
+        return;
+    }
+
     ngx_http_mskanban_ws_close_open(NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
 
-    if (rd != &w->sub || w->rooms.root == w->rooms.sentinel) {
+    if (!subscriber || w->rooms.root == w->rooms.sentinel) {
         return;
     }
 
@@ -759,20 +694,21 @@ ngx_http_mskanban_ws_on_lost(ngx_http_mskanban_redis_t *rd)
 
 
 /*
- * Once a second: pings, idle and close deadlines; when the worker exits
- * gracefully, every connection is closed with 1001 so that clients
- * reconnect to a new worker.
+ * Once a second, from the worker's tick: pings, idle and close deadlines;
+ * when the worker exits gracefully, every connection is closed with 1001
+ * so that clients reconnect to a new worker.
  */
 
-static void
-ngx_http_mskanban_ws_worker_tick(ngx_event_t *ev)
+void
+ngx_http_mskanban_ws_rooms_tick(ngx_msec_t now)
 {
-    ngx_msec_t                      now;
     ngx_queue_t                    *q, *next;
     ngx_http_mskanban_ws_t         *ws;
-    ngx_http_mskanban_ws_worker_t  *w = ev->data;
+    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
-    now = ngx_current_msec;
+    if (!w->running) {
+        return;
+    }
 
     for (q = ngx_queue_head(&w->all);
          q != ngx_queue_sentinel(&w->all);
@@ -791,9 +727,6 @@ ngx_http_mskanban_ws_worker_tick(ngx_event_t *ev)
         }
     }
 
-    ev->cancelable = (w->nconns == 0);
-
-    ngx_add_timer(ev, NGX_HTTP_MSKANBAN_WS_TICK);
 }
 
 

@@ -56,10 +56,9 @@ sub wsconnect { MSKanban::WS::Nginx::connect(@_) }
 
 sub ready_lines {
     my ($ng) = @_;
-    my $text = $ng->log_text;
-    my $live = () = $text =~ /redis subscriber connection .* ready/g;
-    my $ws = () = $text =~ /redis room subscriber connection .* ready/g;
-    return $live < $ws ? $live : $ws;
+    # one subscriber connection per worker, for the stream and the relay
+    my $ready = () = $ng->log_text =~ /redis subscriber connection .* ready/g;
+    return $ready;
 }
 
 # Background traffic while nginx reloads: health checks through the API, relay

@@ -51,10 +51,9 @@ include "$src/conf/nginx/mskanban-live.conf";
         real_ip_header X-Real-IP;
 CONF
     ready => sub {
-        my $text = $_[0]->log_text;
-        my $live = () = $text =~ /redis subscriber connection .* ready/g;
-        my $ws = () = $text =~ /redis room subscriber connection .* ready/g;
-        $live < $ws ? $live : $ws;
+        # one subscriber connection per worker, for the stream and the relay
+        my $ready = () = $_[0]->log_text =~ /redis subscriber connection .* ready/g;
+        $ready;
     });
 like($ng->url, qr{^https://}, 'the private nginx listens with TLS');
 

@@ -140,9 +140,9 @@ sub sidecar {
     return MSKanban::Nginx->new($t, kind => 'sidecar', so => MSKanban::WS::module_so($t),
         server => "include \"$src/conf/nginx/mskanban-live.conf\";\n        include \"$src/conf/nginx/mskanban-ws.conf\";",
         ready => sub {
-            my @live = $_[0]->log_text =~ /redis subscriber connection .* ready/g;
-            my @ws = $_[0]->log_text =~ /redis room subscriber connection .* ready/g;
-            return @live < @ws ? scalar @live : scalar @ws;
+            # one subscriber connection per worker, for the stream and the relay
+            my @ready = $_[0]->log_text =~ /redis subscriber connection .* ready/g;
+            return scalar @ready;
         });
 }
 

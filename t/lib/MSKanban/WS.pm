@@ -82,7 +82,8 @@ sub ws_url { ($_[0]{tls} ? 'wss' : 'ws') . '://127.0.0.1:' . $_[0]{port} }
 
 sub ready_count {
     my ($self) = @_;
-    my @r = $self->log_text =~ /redis room subscriber connection .* ready/g;
+    # the worker's one subscriber connection carries rooms and boards
+    my @r = $self->log_text =~ /redis subscriber connection .* ready/g;
     return scalar @r;
 }
 
