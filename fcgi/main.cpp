@@ -17,6 +17,8 @@
 #include "config.hpp"
 #include "crypto.hpp"
 #include "log.hpp"
+#include "session_cache.hpp"
+#include "session_watch.hpp"
 #include "totp.hpp"
 #include "worker.hpp"
 
@@ -49,6 +51,7 @@ int main(int argc, char **argv) {
     if (check_only) return 0;
     set_log_level(cfg->log_level);
     card_list_cache().set_max_bytes(static_cast<size_t>(cfg->list_cache_bytes));
+    session_cache().set_max_entries(static_cast<size_t>(cfg->session_cache_entries));
     if (!crypto_init() || !totp_init()) {
         std::cerr << "mskanban-fcgi: cannot initialise libsodium/liboath\n";
         return 1;
@@ -95,6 +98,9 @@ int main(int argc, char **argv) {
     std::vector<std::thread> threads;
     for (int i = 0; i < cfg->threads; i++)
         threads.emplace_back(worker_loop, std::cref(*cfg), listen_fd, wake[0], std::cref(stopping));
+    // The session cache's watcher (src/session_watch.hpp): without it the cache is off.
+    std::thread watcher;
+    if (cfg->session_cache_entries > 0) watcher = std::thread(session_watch_loop, std::cref(*cfg), std::cref(stopping));
     log_info("mskanban-fcgi ready: " + std::to_string(cfg->threads) + " threads on " +
              (cfg->listen.empty() ? std::string("inherited socket") : cfg->listen));
 
@@ -111,6 +117,7 @@ int main(int argc, char **argv) {
     ssize_t ignored = write(wake[1], "x", 1);
     (void)ignored;
     for (auto &t : threads) t.join();
+    if (watcher.joinable()) watcher.join();
     if (!cfg->listen.empty() && cfg->listen[0] == '/') unlink(cfg->listen.c_str());
     log_info("mskanban-fcgi stopped");
     return 0;

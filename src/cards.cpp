@@ -86,11 +86,10 @@ Result<CardList> list_cards(Tx &tx, const SessionQuery &session, const std::stri
     // round trip. The version is read before the list: a change committed in between
     // gives a body newer than its ETag (refetched once more later), never an ETag newer
     // than its body. A malformed id matches no board (the session is still checked first).
-    auto v = tx.exec_prepared("board_version_by_session", session.token_hash, session.idle_s,
-                              is_valid_id(board_id) ? board_id : "");
+    auto v = session.run(tx, "board_version_by_session", "board_version", is_valid_id(board_id) ? board_id : "");
     auto st = session.accept(v);
     if (!st) return st.error();
-    if (v[0]["version"].is_null()) return not_found("no such board");
+    if (v.empty() || v[0]["version"].is_null()) return not_found("no such board");
     const char *mode = filter == ArchivedFilter::exclude ? "exclude" : filter == ArchivedFilter::only ? "only" : "include";
     CardList out;
     out.etag = list_etag("cards", mode, board_id, v[0]["version"].as<int64_t>());

@@ -177,6 +177,7 @@ const std::map<std::string, Setter> &setters() {
         t["db_lock_timeout_ms"] = int_key(&Config::db_lock_timeout_ms, 0, 3600000);
         t["db_idle_in_transaction_timeout_ms"] = int_key(&Config::db_idle_in_transaction_timeout_ms, 0, 3600000);
         t["list_cache_bytes"] = int_key(&Config::list_cache_bytes, 0, 1L << 40);
+        t["session_cache_entries"] = int_key(&Config::session_cache_entries, 0, 10000000);
         t["test_fault_injection"] = [](Config &c, const std::string &v) -> std::string {
             auto b = parse_bool(v);
             if (!b) return "true or false";

@@ -47,6 +47,9 @@ struct Config {
     long db_idle_in_transaction_timeout_ms = 10000;
     // Card list bodies kept per worker process, in bytes (src/body_cache.hpp; 0 = none).
     long list_cache_bytes = 16L << 20;
+    // Sessions kept per worker process (src/session_cache.hpp; 0 = none, every request
+    // checks its session in PostgreSQL). Every worker of a deployment must agree on 0.
+    long session_cache_entries = 10000;
     // Tests only: enables the fault hooks in fcgi/dispatch.cpp (never in production).
     bool test_fault_injection = false;
     // Live updates without the nginx module: the longest a long-poll waits for a tick.

@@ -12,6 +12,7 @@
 #include "json.hpp"
 #include "log.hpp"
 #include "redis.hpp"
+#include "session_cache.hpp"
 
 namespace msk {
 
@@ -46,9 +47,17 @@ Result<SessionAuth> session_from_row(Tx &tx, const pqxx::row &r) {
 Result<SessionAuth> authenticate(Tx &tx, const Config &cfg, const std::string &token) {
     auto hash = session_token_hash(token);
     if (!hash) return hash.error();
+    // The process's cache first (src/session_cache.hpp); a session checked here is stored
+    // unless a revocation notice arrived while the statement ran.
+    SessionCache &cache = session_cache();
+    int64_t started = steady_ms();
+    if (auto hit = cache.get(*hash, started)) return *hit;
+    uint64_t generation = cache.generation();
     auto r = tx.exec_prepared("session_by_token", *hash, cfg.session_idle_s);
     if (r.empty()) return unauthorized("session expired or invalid");
-    return session_from_row(tx, r[0]);
+    auto a = session_from_row(tx, r[0]);
+    if (a) cache.put(*hash, *a, started, r[0]["session_left_ms"].as<int64_t>(), generation);
+    return a;
 }
 
 Result<std::vector<SessionRow>> list_sessions(Tx &tx, const Config &cfg, const std::string &user_id) {
@@ -159,7 +168,10 @@ void publish_revocation(Redis &redis, const std::string &json) {
 }
 
 void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json) {
-    tx.after_commit([&redis, json = std::move(json)] { publish_revocation(redis, json); });
+    tx.after_commit([&redis, json = std::move(json)] {
+        publish_revocation(redis, json);
+        note_revocation_published(redis.up());  // the request answers after the barrier
+    });
 }
 
 }  // namespace msk

@@ -34,13 +34,25 @@ struct NewSession {
 // (FROM msk_session($n, $m), sql/013_hot_path.sql), which saves the request a round trip.
 // Its rows carry session_id, session_user_id, session_email and session_idle_s; no row
 // means no live session.
+// When the session came from the process's session cache (src/session_cache.hpp),
+// `user_id` is set and the handler runs the statement's by-user form instead (run()).
 struct SessionQuery {
     std::string token_hash;
     int idle_s = 0;
+    std::string user_id;  // set: the session is already checked; run the by-user form
     // Set by the dispatcher: 401 for no row; else takes the session from the first row
     // (session_from_row) and applies the route's rate limit. Call it on the statement's
-    // result before using anything else in it.
+    // result before using anything else in it. (With user_id set it accepts any result:
+    // the by-user form has no session columns.)
     std::function<Status(const pqxx::result &)> accept;
+
+    // Runs `with_session` ($1 token hash, $2 idle limit, then `args`) or, with user_id
+    // set, `by_user` (`args`, then the user id).
+    template <class... Args>
+    pqxx::result run(Tx &tx, const char *with_session, const char *by_user, Args &&...args) const {
+        if (!user_id.empty()) return tx.exec_prepared(by_user, std::forward<Args>(args)..., user_id);
+        return tx.exec_prepared(with_session, token_hash, idle_s, std::forward<Args>(args)...);
+    }
 };
 // The stored hash of a session token; 401 for a token that cannot be one of ours.
 Result<std::string> session_token_hash(const std::string &token);

@@ -8,12 +8,14 @@ namespace msk {
 
 namespace {
 
-// One statement: the session, the user and the memberships (Access::session_in_query).
+// One statement: the session, the user and the memberships (Access::session_in_query;
+// the by-user form when the session came from the cache).
 Result<Response> get_me(Ctx &ctx) {
     const SessionQuery &sq = ctx.session_query;
-    auto r = ctx.tx().exec_prepared("me_by_session", sq.token_hash, sq.idle_s);
+    auto r = sq.run(ctx.tx(), "me_by_session", "me_by_user");
     auto st = sq.accept(r);
     if (!st) return st.error();
+    if (r.empty()) return unauthorized("session expired or invalid");  // by user: no account
     auto d = user_detail_from(r[0]);
     const auto &list = r[0]["workspaces"];
     json_t *workspaces = json_loadb(list.c_str(), list.size(), 0, nullptr);

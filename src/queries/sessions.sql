@@ -5,8 +5,12 @@ INSERT INTO sessions (id, user_id, token_hash, expires_at, ip_hash, user_agent)
 VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
 RETURNING id, msk_iso(created_at) AS created_at, msk_iso(expires_at) AS expires_at
 
+-- The session ($1 token hash, $2 idle limit; no row = 401) and how many milliseconds it
+-- has left before its idle or absolute expiry (the session cache keeps it no longer).
 -- name: session_by_token
-SELECT * FROM msk_session($1, $2)
+SELECT s.*, (extract(epoch FROM least(x.expires_at, x.last_seen_at + make_interval(secs => $2)) - now())
+             * 1000)::bigint AS session_left_ms
+FROM msk_session($1, $2) s JOIN sessions x ON x.id = s.session_id
 
 -- name: session_end
 -- When a live session ends unless it is used again: its idle or absolute expiry, unix seconds.
