@@ -2,7 +2,8 @@
 # deliver every delivery exactly once (FOR UPDATE SKIP LOCKED and the lease); a runner
 # killed with SIGKILL mid-batch loses nothing: what it claimed is sent again when its
 # lease ends (at least once), and only what it had in flight can reach the receiver
-# twice; a due date that passes while no runner runs is announced when one starts.
+# twice; a due date that passes while no runner runs is announced when one starts; the
+# runner's gc hard-deletes accounts deleted 30 days ago.
 # Receivers listen on 127.0.0.2 only (the test stack's allow-list).
 use strict;
 use warnings;
@@ -125,5 +126,24 @@ my $deadline = time + 10;
 sleep 0.1 while !$reached->() && time < $deadline;
 is($reached->(), 1, 'announced once a runner starts');
 stop_runners();
+
+# --- the runner's gc hard-deletes accounts deleted 30 days ago (t/21account-delete.t does it
+# with mskanbanctl gc; both call purge_deleted_accounts) ----------------------------------------
+my ($old, $recent) = map { $t->user } 1 .. 2;
+for my $u ($old, $recent) {
+    my $r = $u->delete('/me', { authHash => $u->{authHash} });
+    is($r->{status}, 200, 'an account deletes itself') or diag $r->{body};
+}
+$dbh->do(q{UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = ?}, undef, $old->id);
+$dbh->do(q{UPDATE users SET deleted_at = now() - interval '29 days' WHERE id = ?}, undef, $recent->id);
+my $rows = sub { $t->count_rows('SELECT 1 FROM users WHERE id = ?', $_[0]->id) };
+is($rows->($old), 1, 'no runner: the 31-day-old tombstone is still there');
+start_runner();    # gc runs at start, then every jobs_gc_interval
+$deadline = time + 15;
+sleep 0.1 while $rows->($old) && time < $deadline;
+is($rows->($old), 0, 'a runner hard-deletes the 31-day-old tombstone');
+is($rows->($recent), 1, 'and keeps the 29-day-old one');
+stop_runners();
+like(do { open my $fh, '<', $log or die "$log: $!"; local $/; <$fh> }, qr/gc hard-deleted [1-9]\d* accounts/, 'and logs it');
 
 done_testing;
