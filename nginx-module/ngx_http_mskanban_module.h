@@ -44,6 +44,13 @@
 #define NGX_HTTP_MSKANBAN_CLOSE_EXPIRED   5
 
 
+/* channel states (ngx_http_mskanban_channel.c) */
+#define NGX_HTTP_MSKANBAN_CHANNEL_IDLE           0
+#define NGX_HTTP_MSKANBAN_CHANNEL_SUBSCRIBING    1
+#define NGX_HTTP_MSKANBAN_CHANNEL_SUBSCRIBED     2
+#define NGX_HTTP_MSKANBAN_CHANNEL_UNSUBSCRIBING  3
+
+
 /* subscriber states */
 #define NGX_HTTP_MSKANBAN_SUB_WAITING     0   /* board not yet subscribed */
 #define NGX_HTTP_MSKANBAN_SUB_REPLAYING   1   /* XRANGE in flight */
@@ -51,8 +58,8 @@
 #define NGX_HTTP_MSKANBAN_SUB_CLOSED      3
 
 
-typedef struct ngx_http_mskanban_sub_s    ngx_http_mskanban_sub_t;
-typedef struct ngx_http_mskanban_board_s  ngx_http_mskanban_board_t;
+typedef struct ngx_http_mskanban_sub_s      ngx_http_mskanban_sub_t;
+typedef struct ngx_http_mskanban_channel_s  ngx_http_mskanban_channel_t;
 typedef struct ngx_http_mskanban_redis_s  ngx_http_mskanban_redis_t;
 typedef struct ngx_http_mskanban_out_s    ngx_http_mskanban_out_t;
 
@@ -95,15 +102,18 @@ typedef struct {
 
 
 /*
- * One encoded event, shared by every subscriber it is sent to and freed
- * when the last of them has written it.
+ * One encoded message (an SSE event or a WebSocket frame), shared by every
+ * member of the channel it is sent to and freed when the last of them has
+ * written it.
  */
 typedef struct {
     ngx_uint_t                      refs;
-    ngx_http_mskanban_sid_t         sid;
+    ngx_http_mskanban_sid_t         sid;       /* board: the tick's id */
+    uint64_t                        sender;    /* room: the sending socket */
     size_t                          len;
-    u_char                         *data;      /* SSE frame */
+    u_char                         *data;
     unsigned                        has_sid:1;
+    unsigned                        ours:1;    /* room: sent from here */
 } ngx_http_mskanban_msg_t;
 
 
@@ -153,6 +163,54 @@ struct ngx_http_mskanban_pending_s {
 
 
 /*
+ * A channel kind (a board stream, a relay room) decides what a Redis
+ * channel "<prefix><id>" carries and what its local members (queue links
+ * in the channel, of the kind's own structure) get:
+ *   subscribed(ch, 1 | -1): the subscription was confirmed, or ended;
+ *   start(): the channel is subscribed, the member may start;
+ *   decode(): one published payload, decoded once for every member
+ *       (NULL: ignored);
+ *   deliver(): to one member, in order, in slices of
+ *       mskanban_delivery_slice per event-loop pass;
+ *   lost(): the subscriber connection dropped; the kind decides whether
+ *       its members wait (board streams resume by replay) or close.
+ */
+typedef struct {
+    ngx_str_t                       prefix;
+    size_t                          id_max;
+    void                          (*subscribed)(ngx_http_mskanban_channel_t *ch,
+                                      ngx_int_t n);
+    void                          (*start)(ngx_http_mskanban_channel_t *ch,
+                                      ngx_queue_t *member);
+    ngx_http_mskanban_msg_t      *(*decode)(ngx_http_mskanban_channel_t *ch,
+                                      u_char *p, size_t len);
+    void                          (*deliver)(ngx_queue_t *member,
+                                      ngx_http_mskanban_msg_t *msg);
+    void                          (*lost)(ngx_http_mskanban_channel_t *ch);
+} ngx_http_mskanban_kind_t;
+
+
+/* one Redis channel with local members, in the worker's table */
+struct ngx_http_mskanban_channel_s {
+    ngx_str_node_t                  sn;        /* key: the Redis channel */
+    ngx_http_mskanban_kind_t       *kind;
+    ngx_str_t                       id;        /* the name after the prefix */
+    ngx_queue_t                     members;
+    ngx_uint_t                      nmembers;
+    ngx_uint_t                      state;
+    ngx_uint_t                      busy;      /* being iterated */
+    ngx_http_mskanban_sid_t         last;      /* board: newest id seen */
+    ngx_http_mskanban_pending_t    *out;       /* being delivered */
+    ngx_http_mskanban_pending_t   **out_last;
+    ngx_queue_t                     cursor;    /* in members while delivering */
+    ngx_queue_t                     deliveries_link;
+    unsigned                        has_last:1;
+    unsigned                        queued:1;  /* in w->deliveries */
+    unsigned                        walking:1; /* cursor is in members */
+};
+
+
+/*
  * A subscriber lives in heap memory, not in the request pool, because a
  * Redis reply may still point to it after its client went away: "refs"
  * counts the owner plus each Redis command in flight.
@@ -160,7 +218,7 @@ struct ngx_http_mskanban_pending_s {
 struct ngx_http_mskanban_sub_s {
     ngx_queue_t                     board_link;
     ngx_queue_t                     all_link;
-    ngx_http_mskanban_board_t      *board;
+    ngx_http_mskanban_channel_t    *board;
 
     ngx_http_mskanban_transport_t  *transport;
     void                           *data;      /* NULL once the client left */
@@ -221,12 +279,12 @@ typedef struct {
     ngx_http_mskanban_main_conf_t  *mcf;
     ngx_http_mskanban_redis_t       sub;       /* SUBSCRIBE connection */
     ngx_http_mskanban_redis_t       cmd;       /* XRANGE connection */
-    ngx_rbtree_t                    boards;
+    ngx_rbtree_t                    channels;  /* boards and rooms */
     ngx_rbtree_node_t               sentinel;
-    ngx_queue_t                     all;       /* every subscriber */
+    ngx_queue_t                     all;       /* every SSE subscriber */
     ngx_uint_t                      nsubs;
     ngx_event_t                     tick;
-    ngx_queue_t                     deliveries;  /* boards with ticks to send */
+    ngx_queue_t                     deliveries;  /* channels with messages */
     ngx_event_t                     deliver;
     ngx_msec_t                      exit_start;
     unsigned                        running:1;
@@ -304,17 +362,21 @@ redisAsyncContext *ngx_http_mskanban_redis_context(
 ngx_int_t ngx_http_mskanban_channel_init(ngx_cycle_t *cycle,
     ngx_http_mskanban_main_conf_t *mcf);
 void ngx_http_mskanban_channel_exit(ngx_cycle_t *cycle);
-void ngx_http_mskanban_channel_message(redisAsyncContext *ac, void *r,
-    void *privdata);
+ngx_http_mskanban_channel_t *ngx_http_mskanban_channel_join(
+    ngx_http_mskanban_kind_t *kind, u_char *id, size_t len,
+    ngx_queue_t *member);
+void ngx_http_mskanban_channel_start(ngx_http_mskanban_channel_t *ch,
+    ngx_queue_t *member);
+void ngx_http_mskanban_channel_leave(ngx_http_mskanban_channel_t *ch,
+    ngx_queue_t *member);
+void ngx_http_mskanban_channel_saw(ngx_http_mskanban_channel_t *ch,
+    ngx_http_mskanban_sid_t *sid);
+void ngx_http_mskanban_channel_release(ngx_http_mskanban_channel_t *ch);
 
-/* ngx_http_mskanban_fanout.c */
-void ngx_http_mskanban_boards_init(void);
+/* ngx_http_mskanban_fanout.c: the board stream kind */
+extern ngx_http_mskanban_kind_t  ngx_http_mskanban_board_kind;
 void ngx_http_mskanban_boards_close(void);
-void ngx_http_mskanban_boards_free(void);
-void ngx_http_mskanban_boards_ready(void);
 void ngx_http_mskanban_boards_lost(void);
-void ngx_http_mskanban_board_message(ngx_str_t *type, u_char *id, size_t len,
-    redisReply *payload);
 void ngx_http_mskanban_subs_tick(ngx_msec_t now);
 ngx_http_mskanban_sub_t *ngx_http_mskanban_sub_create(ngx_str_t *board,
     ngx_http_mskanban_identity_t *id, ngx_http_mskanban_transport_t *tr,

@@ -84,8 +84,8 @@ static u_char  ngx_http_mskanban_heartbeat_frame[] = ":\n\n";
 
 /* never freed: it starts with a reference nobody releases */
 static ngx_http_mskanban_msg_t  ngx_http_mskanban_heartbeat = {
-    1, { 0, 0 }, sizeof(ngx_http_mskanban_heartbeat_frame) - 1,
-    ngx_http_mskanban_heartbeat_frame, 0
+    1, { 0, 0 }, 0, sizeof(ngx_http_mskanban_heartbeat_frame) - 1,
+    ngx_http_mskanban_heartbeat_frame, 0, 0
 };
 
 

@@ -71,7 +71,8 @@ static u_char  ngx_http_mskanban_ws_ping_frame[] = { 0x89, 0x00 };
 
 /* never freed: it starts with a reference nobody releases */
 static ngx_http_mskanban_ws_msg_t  ngx_http_mskanban_ws_ping = {
-    1, sizeof(ngx_http_mskanban_ws_ping_frame), ngx_http_mskanban_ws_ping_frame
+    1, { 0, 0 }, 0, sizeof(ngx_http_mskanban_ws_ping_frame),
+    ngx_http_mskanban_ws_ping_frame, 0, 0
 };
 
 
@@ -1140,6 +1141,8 @@ ngx_http_mskanban_ws_msg_create(ngx_uint_t opcode, u_char *data, size_t len,
     if (msg == NULL) {
         return NULL;
     }
+
+    ngx_memzero(msg, sizeof(ngx_http_mskanban_ws_msg_t));
 
     msg->refs = 1;
     msg->len = hlen + len;

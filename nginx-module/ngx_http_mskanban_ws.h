@@ -52,7 +52,6 @@
 
 
 typedef struct ngx_http_mskanban_ws_s       ngx_http_mskanban_ws_t;
-typedef struct ngx_http_mskanban_ws_room_s  ngx_http_mskanban_ws_room_t;
 typedef struct ngx_http_mskanban_ws_out_s   ngx_http_mskanban_ws_out_t;
 
 
@@ -108,11 +107,7 @@ typedef struct {
 
 
 /* one frame for clients, shared by every connection it is queued to */
-typedef struct {
-    ngx_uint_t                      refs;
-    size_t                          len;
-    u_char                         *data;
-} ngx_http_mskanban_ws_msg_t;
+typedef ngx_http_mskanban_msg_t  ngx_http_mskanban_ws_msg_t;
 
 
 struct ngx_http_mskanban_ws_out_s {
@@ -127,7 +122,7 @@ struct ngx_http_mskanban_ws_out_s {
 struct ngx_http_mskanban_ws_s {
     ngx_queue_t                     room_link;
     ngx_queue_t                     all_link;
-    ngx_http_mskanban_ws_room_t    *room;
+    ngx_http_mskanban_channel_t    *room;
 
     ngx_http_request_t             *request;
     ngx_http_mskanban_ws_loc_conf_t *conf;
@@ -211,10 +206,7 @@ void ngx_http_mskanban_ws_leave(ngx_http_mskanban_ws_t *ws);
 ngx_int_t ngx_http_mskanban_ws_publish(ngx_http_mskanban_ws_t *ws,
     u_char *buf, size_t len, ngx_uint_t opcode);
 ngx_uint_t ngx_http_mskanban_ws_worker_connections(void);
-void ngx_http_mskanban_ws_room_message(ngx_str_t *type, u_char *name,
-    size_t len, redisReply *payload);
-void ngx_http_mskanban_ws_rooms_ready(void);
-void ngx_http_mskanban_ws_rooms_lost(ngx_uint_t subscriber);
+void ngx_http_mskanban_ws_redis_lost(void);
 void ngx_http_mskanban_ws_rooms_tick(ngx_msec_t now);
 void ngx_http_mskanban_ws_revoke(u_char *json, size_t len);
 

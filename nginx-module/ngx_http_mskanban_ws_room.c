@@ -1,49 +1,30 @@
 
 /*
- * ngx_http_mskanban_ws_room: rooms, Redis pub/sub, revocations, per worker.
+ * ngx_http_mskanban_ws_room: the relay room channel kind, per worker.
  *
- * Rooms use the worker's two Redis connections, shared with the live
- * streams (ngx_http_mskanban_channel.c): the subscriber connection
- * SUBSCRIBEs to "mskanban:room:<room>" while the room has local
- * connections and hands its messages, and the revocations, to this file;
- * the command connection PUBLISHes. Every message a client sends is
- * published with the sender's origin in front (see ngx_http_mskanban_ws.h) and delivered when Redis
- * hands it back, to every local connection of the room but the sender; so
- * all receivers, on every worker and host, see one order. A room waits for
- * a pending (UN)SUBSCRIBE to be confirmed before changing direction, so
- * that hiredis's callback table always matches Redis.
+ * A room's channel "mskanban:room:<room>" (in the worker's channel table,
+ * ngx_http_mskanban_channel.c, on the worker's Redis connections shared
+ * with the live streams) is subscribed while the room has local
+ * connections. Every message a client sends is PUBLISHed on the command
+ * connection with the sender's origin in front (see
+ * ngx_http_mskanban_ws.h) and delivered when Redis hands it back, to
+ * every local connection of the room but the sender; so all receivers, on
+ * every worker and host, see one order. Bytes handed to hiredis and not
+ * yet acknowledged are capped by mskanban_ws_publish_buffer.
  *
  * When either Redis connection drops, open connections are closed with
- * 1013: they may have missed messages, and a Yjs client that reconnects
- * resynchronizes its document with the room. Connections still waiting for
- * their room stay and start once Redis is back. Bytes handed to hiredis
- * and not yet acknowledged are capped by mskanban_ws_publish_buffer.
+ * 1013: they may have missed messages (rooms keep no history to replay),
+ * and a Yjs client that reconnects resynchronizes its document with the
+ * room. Connections still waiting for their room stay and start once
+ * Redis is back.
  */
 
 
 #include "ngx_http_mskanban_ws.h"
 
 
-#define NGX_HTTP_MSKANBAN_WS_ROOM_IDLE           0
-#define NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBING    1
-#define NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED     2
-#define NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING  3
-
-
-struct ngx_http_mskanban_ws_room_s {
-    ngx_str_node_t                  sn;        /* key: the room name */
-    ngx_queue_t                     conns;
-    ngx_uint_t                      nconns;
-    ngx_uint_t                      state;
-    ngx_uint_t                      busy;      /* being iterated */
-    u_char                          name[NGX_HTTP_MSKANBAN_WS_ROOM_MAX];
-};
-
-
 typedef struct {
     ngx_http_mskanban_ws_main_conf_t  *wmcf;
-    ngx_rbtree_t                       rooms;
-    ngx_rbtree_node_t                  sentinel;
     ngx_queue_t                        all;
     ngx_uint_t                         nconns;
     u_char                             origin[8];
@@ -53,19 +34,29 @@ typedef struct {
 } ngx_http_mskanban_ws_worker_t;
 
 
-static ngx_http_mskanban_ws_room_t *ngx_http_mskanban_ws_room_get(u_char *name,
-    size_t len, ngx_uint_t create);
-static void ngx_http_mskanban_ws_room_update(
-    ngx_http_mskanban_ws_room_t *room);
-static void ngx_http_mskanban_ws_room_free(ngx_http_mskanban_ws_room_t *room);
-static void ngx_http_mskanban_ws_room_confirmed(
-    ngx_http_mskanban_ws_room_t *room, ngx_uint_t subscribed);
-static void ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
-    u_char *payload, size_t len);
-static void ngx_http_mskanban_ws_close_open(ngx_uint_t code);
+static void ngx_http_mskanban_ws_room_subscribed(
+    ngx_http_mskanban_channel_t *ch, ngx_int_t n);
+static void ngx_http_mskanban_ws_room_start(ngx_http_mskanban_channel_t *ch,
+    ngx_queue_t *member);
+static ngx_http_mskanban_msg_t *ngx_http_mskanban_ws_room_decode(
+    ngx_http_mskanban_channel_t *ch, u_char *p, size_t len);
+static void ngx_http_mskanban_ws_room_deliver(ngx_queue_t *member,
+    ngx_http_mskanban_msg_t *msg);
+static void ngx_http_mskanban_ws_room_lost(ngx_http_mskanban_channel_t *ch);
 static void ngx_http_mskanban_ws_on_published(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mskanban_ws_random(u_char *buf, size_t len);
+
+
+static ngx_http_mskanban_kind_t  ngx_http_mskanban_ws_room_kind = {
+    ngx_string(NGX_HTTP_MSKANBAN_ROOM_CHANNEL),
+    NGX_HTTP_MSKANBAN_WS_ROOM_MAX,
+    ngx_http_mskanban_ws_room_subscribed,
+    ngx_http_mskanban_ws_room_start,
+    ngx_http_mskanban_ws_room_decode,
+    ngx_http_mskanban_ws_room_deliver,
+    ngx_http_mskanban_ws_room_lost
+};
 
 
 static ngx_http_mskanban_ws_worker_t  ngx_http_mskanban_ws_worker;
@@ -81,7 +72,6 @@ ngx_http_mskanban_ws_worker_init(ngx_cycle_t *cycle,
 
     w->wmcf = wmcf;
 
-    ngx_rbtree_init(&w->rooms, &w->sentinel, ngx_str_rbtree_insert_value);
     ngx_queue_init(&w->all);
 
     ngx_http_mskanban_ws_random(w->origin, sizeof(w->origin));
@@ -105,16 +95,12 @@ void
 ngx_http_mskanban_ws_worker_exit(ngx_cycle_t *cycle)
 {
     ngx_queue_t                    *q;
-    ngx_rbtree_node_t              *node;
     ngx_http_mskanban_ws_t         *ws;
-    ngx_http_mskanban_ws_room_t    *room;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
     if (!w->running) {
         return;
     }
-
-    w->running = 0;
 
     /* connections still open when the process ends go with it */
 
@@ -129,19 +115,9 @@ ngx_http_mskanban_ws_worker_exit(ngx_cycle_t *cycle)
         }
     }
 
-    while (w->rooms.root != w->rooms.sentinel) {
-        node = ngx_rbtree_min(w->rooms.root, w->rooms.sentinel);
-        room = (ngx_http_mskanban_ws_room_t *) node;
+    /* the channel table frees the rooms */
 
-        if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED
-            || room->state == NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING)
-        {
-            ngx_http_mskanban_ws_stat(rooms, -1);
-        }
-
-        ngx_rbtree_delete(&w->rooms, node);
-        ngx_free(room);
-    }
+    w->running = 0;
 }
 
 
@@ -160,38 +136,28 @@ ngx_http_mskanban_ws_worker_connections(void)
 ngx_int_t
 ngx_http_mskanban_ws_join(ngx_http_mskanban_ws_t *ws)
 {
-    ngx_http_mskanban_ws_room_t    *room;
+    ngx_http_mskanban_channel_t    *ch;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
     if (!w->running || ws->attached) {
         return NGX_ERROR;
     }
 
-    room = ngx_http_mskanban_ws_room_get(ws->room_name.data,
-                                         ws->room_name.len, 1);
-    if (room == NULL) {
+    ch = ngx_http_mskanban_channel_join(&ngx_http_mskanban_ws_room_kind,
+                                        ws->room_name.data,
+                                        ws->room_name.len, &ws->room_link);
+    if (ch == NULL) {
         return NGX_ERROR;
     }
-
-    ngx_queue_insert_tail(&room->conns, &ws->room_link);
-    room->nconns++;
 
     ngx_queue_insert_tail(&w->all, &ws->all_link);
     w->nconns++;
 
-    ws->room = room;
+    ws->room = ch;
     ws->attached = 1;
     ws->seq = ++w->seq;
 
-    /* the tick must keep a gracefully exiting worker alive */
-    ngx_http_mskanban_worker.tick.cancelable = 0;
-
-    if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED) {
-        ngx_http_mskanban_ws_start(ws);
-
-    } else {
-        ngx_http_mskanban_ws_room_update(room);
-    }
+    ngx_http_mskanban_channel_start(ch, &ws->room_link);
 
     return NGX_OK;
 }
@@ -202,7 +168,7 @@ ngx_http_mskanban_ws_join(ngx_http_mskanban_ws_t *ws)
 void
 ngx_http_mskanban_ws_leave(ngx_http_mskanban_ws_t *ws)
 {
-    ngx_http_mskanban_ws_room_t    *room;
+    ngx_http_mskanban_channel_t    *ch;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
     if (!ws->attached) {
@@ -211,18 +177,13 @@ ngx_http_mskanban_ws_leave(ngx_http_mskanban_ws_t *ws)
 
     ws->attached = 0;
 
-    room = ws->room;
+    ch = ws->room;
     ws->room = NULL;
-
-    ngx_queue_remove(&ws->room_link);
-    room->nconns--;
 
     ngx_queue_remove(&ws->all_link);
     w->nconns--;
 
-    if (w->running) {
-        ngx_http_mskanban_ws_room_update(room);
-    }
+    ngx_http_mskanban_channel_leave(ch, &ws->room_link);
 }
 
 
@@ -292,174 +253,41 @@ ngx_http_mskanban_ws_on_published(redisAsyncContext *ac, void *r,
 }
 
 
-static ngx_http_mskanban_ws_room_t *
-ngx_http_mskanban_ws_room_get(u_char *name, size_t len, ngx_uint_t create)
+/* the room's subscription was confirmed (1) or ended (-1): a counter */
+
+static void
+ngx_http_mskanban_ws_room_subscribed(ngx_http_mskanban_channel_t *ch,
+    ngx_int_t n)
 {
-    uint32_t                        hash;
-    ngx_str_t                       key;
-    ngx_http_mskanban_ws_room_t    *room;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
+    ngx_http_mskanban_ws_stat(rooms, n);
+}
 
-    if (len == 0 || len > NGX_HTTP_MSKANBAN_WS_ROOM_MAX) {
-        return NULL;
-    }
 
-    key.data = name;
-    key.len = len;
-    hash = ngx_crc32_short(name, len);
-
-    room = (ngx_http_mskanban_ws_room_t *)
-               ngx_str_rbtree_lookup(&w->rooms, &key, hash);
-
-    if (room != NULL || !create) {
-        return room;
-    }
-
-    room = ngx_calloc(sizeof(ngx_http_mskanban_ws_room_t), ngx_cycle->log);
-    if (room == NULL) {
-        return NULL;
-    }
-
-    ngx_memcpy(room->name, name, len);
-
-    room->sn.str.data = room->name;
-    room->sn.str.len = len;
-    room->sn.node.key = hash;
-
-    ngx_queue_init(&room->conns);
-
-    ngx_rbtree_insert(&w->rooms, &room->sn.node);
-
-    return room;
+static void
+ngx_http_mskanban_ws_room_start(ngx_http_mskanban_channel_t *ch,
+    ngx_queue_t *member)
+{
+    ngx_http_mskanban_ws_start(ngx_queue_data(member, ngx_http_mskanban_ws_t,
+                                              room_link));
 }
 
 
 /*
- * Moves the room's Redis subscription towards what its connections need;
- * does nothing while a change is in flight or Redis is away.
+ * A message published to the room, framed once for every receiver; the
+ * sender (its origin) is noted so that it does not get its own message.
  */
 
-static void
-ngx_http_mskanban_ws_room_update(ngx_http_mskanban_ws_room_t *room)
-{
-    int                             rc;
-    redisAsyncContext              *ac;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
-
-    ac = w->running
-         ? ngx_http_mskanban_redis_context(&ngx_http_mskanban_worker.sub)
-         : NULL;
-
-    switch (room->state) {
-
-    case NGX_HTTP_MSKANBAN_WS_ROOM_IDLE:
-
-        if (room->nconns == 0) {
-            ngx_http_mskanban_ws_room_free(room);
-            return;
-        }
-
-        if (ac == NULL) {
-            return;
-        }
-
-        rc = redisAsyncCommand(ac, ngx_http_mskanban_channel_message, NULL,
-                               "SUBSCRIBE " NGX_HTTP_MSKANBAN_ROOM_CHANNEL
-                               "%b", room->name, room->sn.str.len);
-
-        if (rc == REDIS_OK) {
-            room->state = NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBING;
-        }
-
-        return;
-
-    case NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED:
-
-        if (room->nconns > 0 || ac == NULL) {
-            return;
-        }
-
-        rc = redisAsyncCommand(ac, NULL, NULL,
-                               "UNSUBSCRIBE " NGX_HTTP_MSKANBAN_ROOM_CHANNEL
-                               "%b", room->name, room->sn.str.len);
-
-        if (rc == REDIS_OK) {
-            room->state = NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING;
-        }
-
-        return;
-
-    default:
-        return;
-    }
-}
-
-
-static void
-ngx_http_mskanban_ws_room_free(ngx_http_mskanban_ws_room_t *room)
-{
-    if (room->busy || room->nconns
-        || room->state != NGX_HTTP_MSKANBAN_WS_ROOM_IDLE)
-    {
-        return;
-    }
-
-    ngx_rbtree_delete(&ngx_http_mskanban_ws_worker.rooms, &room->sn.node);
-    ngx_free(room);
-}
-
-
-static void
-ngx_http_mskanban_ws_room_confirmed(ngx_http_mskanban_ws_room_t *room,
-    ngx_uint_t subscribed)
-{
-    ngx_queue_t             *q, *next;
-    ngx_http_mskanban_ws_t  *ws;
-
-    if (!subscribed) {
-        room->state = NGX_HTTP_MSKANBAN_WS_ROOM_IDLE;
-        ngx_http_mskanban_ws_stat(rooms, -1);
-        ngx_http_mskanban_ws_room_update(room);
-        return;
-    }
-
-    room->state = NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED;
-    ngx_http_mskanban_ws_stat(rooms, 1);
-
-    room->busy++;
-
-    for (q = ngx_queue_head(&room->conns);
-         q != ngx_queue_sentinel(&room->conns);
-         q = next)
-    {
-        next = ngx_queue_next(q);
-        ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, room_link);
-        ngx_http_mskanban_ws_start(ws);
-    }
-
-    room->busy--;
-
-    ngx_http_mskanban_ws_room_update(room);
-}
-
-
-/* a message published to the room: to everyone here but its sender */
-
-static void
-ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
+static ngx_http_mskanban_msg_t *
+ngx_http_mskanban_ws_room_decode(ngx_http_mskanban_channel_t *ch,
     u_char *payload, size_t len)
 {
     uint64_t                        seq;
-    ngx_uint_t                      i, opcode, ours;
-    ngx_queue_t                    *q, *next;
-    ngx_http_mskanban_ws_t         *ws;
-    ngx_http_mskanban_ws_msg_t     *msg;
+    ngx_uint_t                      i, opcode;
+    ngx_http_mskanban_msg_t        *msg;
     ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
 
-    if (room->state != NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED
-        || room->nconns == 0 || len < NGX_HTTP_MSKANBAN_WS_PREFIX_LEN)
-    {
-        return;
+    if (len < NGX_HTTP_MSKANBAN_WS_PREFIX_LEN) {
+        return NULL;
     }
 
     opcode = payload[16];
@@ -467,10 +295,9 @@ ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
     if (opcode != NGX_HTTP_MSKANBAN_WS_TEXT
         && opcode != NGX_HTTP_MSKANBAN_WS_BINARY)
     {
-        return;
+        return NULL;
     }
 
-    ours = (ngx_memcmp(payload, w->origin, 8) == 0);
     seq = 0;
 
     for (i = 0; i < 8; i++) {
@@ -483,30 +310,85 @@ ngx_http_mskanban_ws_room_relay(ngx_http_mskanban_ws_room_t *room,
                                           len - NGX_HTTP_MSKANBAN_WS_PREFIX_LEN,
                                           ngx_cycle->log);
     if (msg == NULL) {
+        return NULL;
+    }
+
+    msg->sender = seq;
+    msg->ours = (ngx_memcmp(payload, w->origin, 8) == 0);
+
+    return msg;
+}
+
+
+/* to everyone in the room but its sender */
+
+static void
+ngx_http_mskanban_ws_room_deliver(ngx_queue_t *member,
+    ngx_http_mskanban_msg_t *msg)
+{
+    ngx_http_mskanban_ws_t  *ws;
+
+    ws = ngx_queue_data(member, ngx_http_mskanban_ws_t, room_link);
+
+    if (msg->ours && ws->seq == msg->sender) {
         return;
     }
 
-    room->busy++;
+    (void) ngx_http_mskanban_ws_send(ws, msg);
+}
 
-    for (q = ngx_queue_head(&room->conns);
-         q != ngx_queue_sentinel(&room->conns);
+
+/* the subscriber connection dropped: open sockets may have missed some */
+
+static void
+ngx_http_mskanban_ws_room_lost(ngx_http_mskanban_channel_t *ch)
+{
+    ngx_queue_t             *q, *next;
+    ngx_http_mskanban_ws_t  *ws;
+
+    for (q = ngx_queue_head(&ch->members);
+         q != ngx_queue_sentinel(&ch->members);
          q = next)
     {
         next = ngx_queue_next(q);
         ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, room_link);
 
-        if (ours && ws->seq == seq) {
-            continue;
+        if (ws->state == NGX_HTTP_MSKANBAN_WS_OPEN) {
+            ngx_http_mskanban_ws_stat(redis_closed, 1);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
         }
+    }
+}
 
-        (void) ngx_http_mskanban_ws_send(ws, msg);
+
+/*
+ * The command connection dropped: messages handed to it may be lost, so
+ * every open socket is closed (the subscriber's loss: room_lost).
+ */
+
+void
+ngx_http_mskanban_ws_redis_lost(void)
+{
+    ngx_queue_t                    *q, *next;
+    ngx_http_mskanban_ws_t         *ws;
+    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
+
+    if (!w->running) {
+        return;
     }
 
-    room->busy--;
+    for (q = ngx_queue_head(&w->all);
+         q != ngx_queue_sentinel(&w->all);
+         q = next)
+    {
+        next = ngx_queue_next(q);
+        ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, all_link);
 
-    ngx_http_mskanban_ws_msg_release(msg);
-
-    ngx_http_mskanban_ws_room_update(room);
+        if (ws->state == NGX_HTTP_MSKANBAN_WS_OPEN) {
+            ngx_http_mskanban_ws_stat(redis_closed, 1);
+            ngx_http_mskanban_ws_close(ws, NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
+        }
+    }
 }
 
 
@@ -554,142 +436,6 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
                   "mskanban: revocation of type \"%V\" closed %ui websockets",
                   &rv.type, n);
-}
-
-
-/* Redis went away: connections that may have missed messages are closed */
-
-static void
-ngx_http_mskanban_ws_close_open(ngx_uint_t code)
-{
-    ngx_queue_t                    *q, *next;
-    ngx_http_mskanban_ws_t         *ws;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
-
-    for (q = ngx_queue_head(&w->all);
-         q != ngx_queue_sentinel(&w->all);
-         q = next)
-    {
-        next = ngx_queue_next(q);
-        ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, all_link);
-
-        if (ws->state == NGX_HTTP_MSKANBAN_WS_OPEN) {
-            ngx_http_mskanban_ws_stat(redis_closed, 1);
-            ngx_http_mskanban_ws_close(ws, code);
-        }
-    }
-}
-
-
-/*
- * A reply on the worker's subscriber connection for a room channel
- * (ngx_http_mskanban_channel.c dispatches): a subscribe or unsubscribe
- * confirmation, or a message.
- */
-
-void
-ngx_http_mskanban_ws_room_message(ngx_str_t *type, u_char *name,
-    size_t len, redisReply *payload)
-{
-    ngx_http_mskanban_ws_room_t  *room;
-
-    if (!ngx_http_mskanban_ws_worker.running) {
-        return;
-    }
-
-    room = ngx_http_mskanban_ws_room_get(name, len, 0);
-
-    if (room == NULL) {
-        return;
-    }
-
-    if (type->len == 7 && ngx_strncmp(type->data, "message", 7) == 0) {
-
-        if (payload->type == REDIS_REPLY_STRING) {
-            ngx_http_mskanban_ws_room_relay(room, (u_char *) payload->str,
-                                            (size_t) payload->len);
-        }
-
-    } else if (type->len == 9 && ngx_strncmp(type->data, "subscribe", 9) == 0) {
-
-        if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBING) {
-            ngx_http_mskanban_ws_room_confirmed(room, 1);
-        }
-
-    } else if (type->len == 11
-               && ngx_strncmp(type->data, "unsubscribe", 11) == 0)
-    {
-        if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING) {
-            ngx_http_mskanban_ws_room_confirmed(room, 0);
-        }
-    }
-}
-
-
-/* the subscriber connection is (again) ready: subscribe every room */
-
-void
-ngx_http_mskanban_ws_rooms_ready(void)
-{
-    ngx_rbtree_node_t              *node, *next;
-    ngx_http_mskanban_ws_room_t    *room;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
-
-    if (!w->running || w->rooms.root == w->rooms.sentinel) {
-        return;
-    }
-
-    for (node = ngx_rbtree_min(w->rooms.root, w->rooms.sentinel);
-         node;
-         node = next)
-    {
-        next = ngx_rbtree_next(&w->rooms, node);
-        room = (ngx_http_mskanban_ws_room_t *) node;
-        ngx_http_mskanban_ws_room_update(room);
-    }
-}
-
-
-/*
- * A Redis connection dropped (subscriber: 1, command: 0). For the
- * subscriber, hiredis already forgot every subscription: rooms start over
- * from IDLE.
- */
-
-void
-ngx_http_mskanban_ws_rooms_lost(ngx_uint_t subscriber)
-{
-    ngx_rbtree_node_t              *node, *next;
-    ngx_http_mskanban_ws_room_t    *room;
-    ngx_http_mskanban_ws_worker_t  *w = &ngx_http_mskanban_ws_worker;
-
-    if (!w->running) {
-        return;
-    }
-
-    ngx_http_mskanban_ws_close_open(NGX_HTTP_MSKANBAN_WS_TRY_AGAIN);
-
-    if (!subscriber || w->rooms.root == w->rooms.sentinel) {
-        return;
-    }
-
-    for (node = ngx_rbtree_min(w->rooms.root, w->rooms.sentinel);
-         node;
-         node = next)
-    {
-        next = ngx_rbtree_next(&w->rooms, node);
-        room = (ngx_http_mskanban_ws_room_t *) node;
-
-        if (room->state == NGX_HTTP_MSKANBAN_WS_ROOM_SUBSCRIBED
-            || room->state == NGX_HTTP_MSKANBAN_WS_ROOM_UNSUBSCRIBING)
-        {
-            ngx_http_mskanban_ws_stat(rooms, -1);
-        }
-
-        room->state = NGX_HTTP_MSKANBAN_WS_ROOM_IDLE;
-
-        ngx_http_mskanban_ws_room_free(room);
-    }
 }
 
 

@@ -153,6 +153,26 @@ subtest 'a message reaches every other connection of the room, never its sender'
         unless $ENV{MSKANBAN_VALGRIND};
 };
 
+subtest 'rooms share the channel table: slices, in order, two Redis connections per worker' => sub {
+    my $sl = MSKanban::WS::Nginx->new($t, name => 'slices', workers => 1,
+        http => { mskanban_delivery_slice => 2 });
+    my @ws = map { join_room($sl, $_ % 2 ? $bob : $alice) } 1 .. 5;
+    sleep 0.2;
+    $ws[0]->send_binary("m$_") for 1 .. 20;
+    for my $i (1 .. 4) {
+        my @got;
+        for (1 .. 20) { my $f = $ws[$i]->read_message(5) or last; push @got, $f->{payload} }
+        is_deeply(\@got, [map {"m$_"} 1 .. 20], "socket $i got the 20 messages in order, each once");
+    }
+    ok(silent(0.3, @ws), 'not echoed, nothing more');
+    $_->close for @ws;
+    my $log = $sl->log_text;
+    $sl->stop;
+    my @ready = $log =~ /redis (\S+(?: \S+)?) connection to \S+ ready/g;
+    is_deeply([sort @ready], [qw(command subscriber)], 'one subscriber and one command connection in the worker')
+        or diag(join ', ', @ready);
+};
+
 subtest 'the stack\'s own nginx serves the relay (conf/nginx/mskanban-ws.conf)' => sub {
     my ($port) = $t->url =~ /:(\d+)$/;
     my $x = MSKanban::WS::Raw->new($port, "$path?t=" . MSKanban::WS::ticket($alice, $room));
