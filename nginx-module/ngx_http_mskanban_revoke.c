@@ -54,6 +54,8 @@ static void ngx_http_mskanban_revoke_page(redisAsyncContext *ac, void *r,
     void *privdata);
 static void ngx_http_mskanban_revoke_base(redisAsyncContext *ac, void *r,
     void *privdata);
+static ngx_uint_t ngx_http_mskanban_revoke_current(void *privdata,
+    redisReply *reply);
 static void ngx_http_mskanban_revoke_uncovered(const char *why);
 static ngx_int_t ngx_http_mskanban_revoke_entry(redisReply *entry,
     ngx_http_mskanban_sid_t *sid, ngx_str_t *data);
@@ -210,14 +212,8 @@ ngx_http_mskanban_revoke_page(redisAsyncContext *ac, void *r, void *privdata)
     ngx_http_mskanban_sid_t          sid;
     ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
 
-    if ((uintptr_t) privdata != lg->gen || !lg->inflight) {
+    if (!ngx_http_mskanban_revoke_current(privdata, reply)) {
         return;
-    }
-
-    lg->inflight = 0;
-
-    if (reply == NULL) {
-        return;         /* the command connection dropped: read when ready */
     }
 
     if (reply->type != REDIS_REPLY_ARRAY) {
@@ -287,13 +283,7 @@ ngx_http_mskanban_revoke_base(redisAsyncContext *ac, void *r, void *privdata)
     ngx_http_mskanban_sid_t          sid;
     ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
 
-    if ((uintptr_t) privdata != lg->gen || !lg->inflight) {
-        return;
-    }
-
-    lg->inflight = 0;
-
-    if (reply == NULL) {
+    if (!ngx_http_mskanban_revoke_current(privdata, reply)) {
         return;
     }
 
@@ -332,6 +322,27 @@ ngx_http_mskanban_revoke_base(redisAsyncContext *ac, void *r, void *privdata)
     /* revocations from now on arrive live */
 
     lg->want = 0;
+}
+
+
+/*
+ * Whether a reply to the read in flight is to be used: not when a loss
+ * made it stale, nor when it is NULL (the command connection dropped; the
+ * read goes on from ngx_http_mskanban_revoke_cmd_ready()).
+ */
+
+static ngx_uint_t
+ngx_http_mskanban_revoke_current(void *privdata, redisReply *reply)
+{
+    ngx_http_mskanban_revoke_log_t  *lg = &ngx_http_mskanban_revoke_log;
+
+    if ((uintptr_t) privdata != lg->gen || !lg->inflight) {
+        return 0;
+    }
+
+    lg->inflight = 0;
+
+    return reply != NULL;
 }
 
 
