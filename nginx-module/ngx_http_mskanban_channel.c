@@ -293,8 +293,6 @@ ngx_http_mskanban_channel_get(ngx_http_mskanban_kind_t *kind, u_char *id,
     ch->sn.str.len = n;
     ch->sn.node.key = hash;
     ch->kind = kind;
-    ch->id.data = p + kind->prefix.len;
-    ch->id.len = len;
 
     ngx_queue_init(&ch->members);
 

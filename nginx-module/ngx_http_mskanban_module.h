@@ -194,7 +194,6 @@ typedef struct {
 struct ngx_http_mskanban_channel_s {
     ngx_str_node_t                  sn;        /* key: the Redis channel */
     ngx_http_mskanban_kind_t       *kind;
-    ngx_str_t                       id;        /* the name after the prefix */
     ngx_queue_t                     members;
     ngx_uint_t                      nmembers;
     ngx_uint_t                      state;
