@@ -5,10 +5,13 @@
  * The module serves GET /api/boards/<id>/live as a Server-Sent Events stream.
  * The C++ core decides who may read a board (an internal subrequest, see
  * ngx_http_mskanban_authz.c); the module only fans out the core's board
- * ticks from Redis pub/sub to the local subscribers of each worker
- * (ngx_http_mskanban_fanout.c), replays what a reconnecting client missed
- * from the board's Redis stream (ngx_http_mskanban_replay.c) and closes
- * streams that lose access (ngx_http_mskanban_revoke.c). All state below
+ * ticks from Redis pub/sub to the local subscribers of each worker (the
+ * worker's channel table, connections and timer in
+ * ngx_http_mskanban_channel.c, shared with the WebSocket relay's rooms;
+ * the board stream kind in ngx_http_mskanban_fanout.c), replays what a
+ * reconnecting client missed from the board's Redis stream
+ * (ngx_http_mskanban_replay.c) and closes streams that lose access
+ * (ngx_http_mskanban_revoke.c). All state below
  * is per worker process; nothing is shared between workers.
  */
 
