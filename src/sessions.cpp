@@ -159,18 +159,19 @@ void send_held_revocations(Redis &redis) {
     if (sent) log_info(std::to_string(sent) + " revocations held while redis was down published");
 }
 
-void publish_revocation(Redis &redis, const std::string &json) {
+bool publish_revocation(Redis &redis, const std::string &json) {
     send_held_revocations(redis);
-    if (send_revocation(redis, json)) return;
+    if (send_revocation(redis, json)) return true;
     Redis::set_connect_hook(send_held_revocations);
     hold_revocation(json);
-    log_warn("revocation not published (redis down); held until redis is back");
+    log_warn("revocation not published (redis down or the script refused); held until redis is back");
+    return false;
 }
 
 void publish_revocation_after_commit(Tx &tx, Redis &redis, std::string json) {
     tx.after_commit([&redis, json = std::move(json)] {
-        publish_revocation(redis, json);
-        note_revocation_published(redis.up());  // the request answers after the barrier
+        // the request answers after the barrier, which waits longer for a held notice
+        note_revocation_published(publish_revocation(redis, json));
     });
 }
 

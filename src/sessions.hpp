@@ -90,7 +90,8 @@ constexpr size_t kUnsentRevocationsMax = 100000;
 // Appends a revocation notice (a JSON object) to the log and publishes it on the channel
 // with the entry's id as "streamId". When Redis is down the notice is held in the process
 // and sent by send_held_revocations, which the Redis connect hook runs on reconnection.
-void publish_revocation(Redis &redis, const std::string &json);
+// True when it went out now; false when it is held (an error reply counts as not sent).
+bool publish_revocation(Redis &redis, const std::string &json);
 // Sends the notices held while Redis was down (those that fail again stay held).
 void send_held_revocations(Redis &redis);
 // The same, queued to run after `tx` commits.
