@@ -95,23 +95,31 @@ sub burst_h {
 }
 
 # The cache is in use: a session row deleted in the database (no notice is published) is
-# still served from the cache for a moment, never for more than 2 s.
+# still served from the cache for a moment, never for more than 2 s. A worker starved of
+# CPU for longer than the lease (0.25 s) checks PostgreSQL instead, as it should: on a
+# loaded machine a round may see no cache hit, so up to three rounds (each with its own
+# session) must show one; every round must refuse within the 2 s.
 {
-    my $u = $t->user;
-    is_deeply([ grep { $_ != 200 } burst($u, '/me', 24) ], [], 'a fresh session, seen by the workers');
-    my $deleted_at = time;
-    $t->dbh->do('DELETE FROM sessions WHERE id = ?', undef, $u->{session_id});
-    my ($served, $refused_at) = (0, undef);
-    while (time - $deleted_at < 6) {
-        my $s = $u->get('/me')->{status};
-        if ($s == 200) { $served++; sleep 0.02; next }
-        is($s, 401, 'then refused');
-        $refused_at = time;
-        last;
+    my @served;
+    for my $round (1 .. 3) {
+        my $u = $t->user;
+        is_deeply([ grep { $_ != 200 } burst($u, '/me', 24) ], [], "round $round: a fresh session, seen by the workers");
+        my $deleted_at = time;
+        $t->dbh->do('DELETE FROM sessions WHERE id = ?', undef, $u->{session_id});
+        my ($served, $refused_at) = (0, undef);
+        while (time - $deleted_at < 6) {
+            my $s = $u->get('/me')->{status};
+            if ($s == 200) { $served++; sleep 0.02; next }
+            is($s, 401, "round $round: then refused");
+            $refused_at = time;
+            last;
+        }
+        ok(defined $refused_at && $refused_at - $deleted_at < 2.5, "round $round: refused within the 2 s an entry lives")
+            or diag('refused after ' . (defined $refused_at ? $refused_at - $deleted_at : 'never'));
+        push @served, $served;
+        last if $served > 0;
     }
-    ok($served > 0, "served from the cache after the row went ($served times)");
-    ok(defined $refused_at && $refused_at - $deleted_at < 2.5, 'and refused within the 2 s an entry lives')
-        or diag('refused after ' . (defined $refused_at ? $refused_at - $deleted_at : 'never'));
+    ok((grep { $_ > 0 } @served), "served from the cache after the row went (times per round: @served)");
 }
 
 done_testing;
