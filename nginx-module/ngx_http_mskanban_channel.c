@@ -649,8 +649,6 @@ ngx_http_mskanban_channel_reply(redisAsyncContext *ac, void *r,
         {
             ngx_http_mskanban_revoke((u_char *) payload->str,
                                      (size_t) payload->len);
-            ngx_http_mskanban_ws_revoke((u_char *) payload->str,
-                                        (size_t) payload->len);
 
         } else if (type.len == 9
                    && ngx_strncmp(type.data, "subscribe", 9) == 0)

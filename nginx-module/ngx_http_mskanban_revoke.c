@@ -8,9 +8,9 @@
  *   {"type":"member","workspaceId":..,"userId":..}
  *   {"type":"workspace","workspaceId":..}  {"type":"board","boardId":..}
  * Matching local streams are closed; when their clients reconnect, the
- * core's authorization answers 401 or 404 and EventSource stops. The
- * parsing and matching are shared with the WebSocket relay
- * (ngx_http_mskanban_ws_room.c).
+ * core's authorization answers 401 or 404 and EventSource stops. Each
+ * notice is read once and matched against the live streams and the
+ * WebSocket relay's sockets (ngx_http_mskanban_ws_revoke, 4403) alike.
  *
  * The core also appends each revocation to the stream
  * "mskanban:revoke:log" (field "data", trimmed to about 10,000 entries)
@@ -29,6 +29,7 @@
  * "mark") so that it has an id to resume from.
  */
 #include "ngx_http_mskanban_module.h"
+#include "ngx_http_mskanban_ws.h"
 
 
 #define NGX_HTTP_MSKANBAN_REVOKE_PAGE  128
@@ -480,6 +481,8 @@ ngx_http_mskanban_revoke_apply(u_char *json, size_t len)
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
                   "mskanban: revocation of type \"%V\" closed %ui streams",
                   &rv.type, n);
+
+    ngx_http_mskanban_ws_revoke(&rv);
 }
 
 

@@ -208,7 +208,7 @@ ngx_int_t ngx_http_mskanban_ws_publish(ngx_http_mskanban_ws_t *ws,
 ngx_uint_t ngx_http_mskanban_ws_worker_connections(void);
 void ngx_http_mskanban_ws_redis_lost(void);
 void ngx_http_mskanban_ws_rooms_tick(ngx_msec_t now);
-void ngx_http_mskanban_ws_revoke(u_char *json, size_t len);
+void ngx_http_mskanban_ws_revoke(ngx_http_mskanban_revocation_t *rv);
 
 
 #endif /* _NGX_HTTP_MSKANBAN_WS_H_INCLUDED_ */

@@ -393,23 +393,20 @@ ngx_http_mskanban_ws_redis_lost(void)
 
 
 /*
- * A revocation from the core, read and matched as for the live streams
- * (ngx_http_mskanban_revoke.c): matching connections are closed with 4403.
+ * A revocation from the core, read once by ngx_http_mskanban_revoke.c
+ * (live or replayed from the log) and matched as for the live streams:
+ * matching connections are closed with 4403.
  */
 
 void
-ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
+ngx_http_mskanban_ws_revoke(ngx_http_mskanban_revocation_t *rv)
 {
     ngx_uint_t                       n;
     ngx_queue_t                     *q, *next;
     ngx_http_mskanban_ws_t          *ws;
-    ngx_http_mskanban_revocation_t   rv;
     ngx_http_mskanban_ws_worker_t   *w = &ngx_http_mskanban_ws_worker;
 
-    /* the live stream's handler logs what it cannot read */
-
-    if (!w->running
-        || ngx_http_mskanban_revocation_parse(json, len, &rv) != NGX_OK) {
+    if (!w->running) {
         return;
     }
 
@@ -423,7 +420,7 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
         ws = ngx_queue_data(q, ngx_http_mskanban_ws_t, all_link);
 
         if (ws->state >= NGX_HTTP_MSKANBAN_WS_CLOSING
-            || !ngx_http_mskanban_revocation_match(&rv, &ws->id, &ws->board))
+            || !ngx_http_mskanban_revocation_match(rv, &ws->id, &ws->board))
         {
             continue;
         }
@@ -435,7 +432,7 @@ ngx_http_mskanban_ws_revoke(u_char *json, size_t len)
 
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0,
                   "mskanban: revocation of type \"%V\" closed %ui websockets",
-                  &rv.type, n);
+                  &rv->type, n);
 }
 
 
