@@ -342,6 +342,10 @@ ngx_int_t ngx_http_mskanban_sid_parse(u_char *p, size_t len,
     ngx_http_mskanban_sid_t *sid);
 ngx_int_t ngx_http_mskanban_sid_cmp(ngx_http_mskanban_sid_t *a,
     ngx_http_mskanban_sid_t *b);
+ngx_int_t ngx_http_mskanban_xentry(redisReply *entry, ngx_str_t *id,
+    ngx_http_mskanban_sid_t *sid, redisReply **fields);
+void ngx_http_mskanban_xfield(redisReply *fields, const char *name,
+    ngx_str_t *value);
 ngx_http_mskanban_msg_t *ngx_http_mskanban_msg_event(ngx_str_t *id,
     ngx_str_t *verb, ngx_str_t *data, ngx_log_t *log);
 ngx_http_mskanban_msg_t *ngx_http_mskanban_msg_parse(u_char *p, size_t len,

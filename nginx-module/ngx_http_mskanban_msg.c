@@ -15,6 +15,62 @@
 static ngx_int_t ngx_http_mskanban_valid_verb(ngx_str_t *verb);
 
 
+/*
+ * One entry of an XRANGE/XREVRANGE reply, [id, [field, value, ...]]: its
+ * id, as text and parsed, and its fields; NGX_ERROR when it has not that
+ * shape. The board streams' replay and the revocation log read both.
+ */
+
+ngx_int_t
+ngx_http_mskanban_xentry(redisReply *entry, ngx_str_t *id,
+    ngx_http_mskanban_sid_t *sid, redisReply **fields)
+{
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2
+        || entry->element[0]->type != REDIS_REPLY_STRING
+        || entry->element[1]->type != REDIS_REPLY_ARRAY)
+    {
+        return NGX_ERROR;
+    }
+
+    id->data = (u_char *) entry->element[0]->str;
+    id->len = entry->element[0]->len;
+
+    if (ngx_http_mskanban_sid_parse(id->data, id->len, sid) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    *fields = entry->element[1];
+
+    return NGX_OK;
+}
+
+
+/* the value of an entry's field `name` (the last one so named), or "" */
+
+void
+ngx_http_mskanban_xfield(redisReply *fields, const char *name,
+    ngx_str_t *value)
+{
+    size_t       j, len;
+    redisReply  *f, *v;
+
+    ngx_str_null(value);
+    len = ngx_strlen(name);
+
+    for (j = 0; j + 1 < fields->elements; j += 2) {
+        f = fields->element[j];
+        v = fields->element[j + 1];
+
+        if (f->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING
+            && f->len == len && ngx_strncmp(f->str, name, len) == 0)
+        {
+            value->data = (u_char *) v->str;
+            value->len = v->len;
+        }
+    }
+}
+
+
 /* parses "<ms>-<seq>"; a bare "<ms>" means "<ms>-0" as in Redis */
 
 ngx_int_t

@@ -375,52 +375,18 @@ static ngx_int_t
 ngx_http_mskanban_replay_entry(ngx_http_mskanban_sub_t *sub,
     redisReply *entry)
 {
-    size_t                    j;
     ngx_int_t                 rc;
-    ngx_str_t                 id, verb, data, name;
-    redisReply               *fields, *f, *v;
+    ngx_str_t                 id, verb, data;
+    redisReply               *fields;
     ngx_http_mskanban_sid_t   sid;
     ngx_http_mskanban_msg_t  *msg;
 
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2
-        || entry->element[0]->type != REDIS_REPLY_STRING
-        || entry->element[1]->type != REDIS_REPLY_ARRAY)
-    {
+    if (ngx_http_mskanban_xentry(entry, &id, &sid, &fields) != NGX_OK) {
         return NGX_OK;
     }
 
-    id.data = (u_char *) entry->element[0]->str;
-    id.len = entry->element[0]->len;
-
-    if (ngx_http_mskanban_sid_parse(id.data, id.len, &sid) != NGX_OK) {
-        return NGX_OK;
-    }
-
-    ngx_str_null(&verb);
-    ngx_str_null(&data);
-
-    fields = entry->element[1];
-
-    for (j = 0; j + 1 < fields->elements; j += 2) {
-        f = fields->element[j];
-        v = fields->element[j + 1];
-
-        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) {
-            continue;
-        }
-
-        name.data = (u_char *) f->str;
-        name.len = f->len;
-
-        if (name.len == 4 && ngx_strncmp(name.data, "verb", 4) == 0) {
-            verb.data = (u_char *) v->str;
-            verb.len = v->len;
-
-        } else if (name.len == 4 && ngx_strncmp(name.data, "data", 4) == 0) {
-            data.data = (u_char *) v->str;
-            data.len = v->len;
-        }
-    }
+    ngx_http_mskanban_xfield(fields, "verb", &verb);
+    ngx_http_mskanban_xfield(fields, "data", &data);
 
     /* whatever happens to this entry, the next page starts after it */
 

@@ -399,40 +399,25 @@ static ngx_int_t
 ngx_http_mskanban_revoke_entry(redisReply *entry, ngx_http_mskanban_sid_t *sid,
     ngx_str_t *data)
 {
-    size_t       j;
-    redisReply  *fields, *f, *v;
+    ngx_str_t    id;
+    redisReply  *fields;
 
     ngx_str_null(data);
 
-    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2
-        || entry->element[0]->type != REDIS_REPLY_STRING
-        || entry->element[1]->type != REDIS_REPLY_ARRAY
-        || ngx_http_mskanban_sid_parse((u_char *) entry->element[0]->str,
-                                       entry->element[0]->len, sid)
-           != NGX_OK)
-    {
+    if (ngx_http_mskanban_xentry(entry, &id, sid, &fields) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    fields = entry->element[1];
-
-    for (j = 0; j + 1 < fields->elements; j += 2) {
-        f = fields->element[j];
-        v = fields->element[j + 1];
-
-        if (f->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING
-            && f->len == 4 && ngx_strncmp(f->str, "data", 4) == 0)
-        {
-            data->data = (u_char *) v->str;
-            data->len = v->len;
-        }
-    }
+    ngx_http_mskanban_xfield(fields, "data", data);
 
     return NGX_OK;
 }
 
 
-/* the live streams: every local subscriber that matches is closed */
+/*
+ * Read once, then every local subscriber that matches is closed, and
+ * every relay socket (ngx_http_mskanban_ws_revoke).
+ */
 
 static void
 ngx_http_mskanban_revoke_apply(u_char *json, size_t len)
